@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const args = process.argv.slice(2).filter((a) => a !== "--");
-if (!existsSync(resolve(root, "apps/bot/package.json"))) {
+if (!existsSync(resolve(root, "apps/bot/src/main.ts"))) {
   console.log(
     [
       "Install complete. The bot (apps/bot, sim mode) arrives in a later step of the project.",

@@ -1,0 +1,205 @@
+/**
+ * The bot's configuration: one zod-validated, deeply frozen object built from defaults, an optional
+ * JSON file, `MM_*` environment variables and command-line flags (in that order of precedence).
+ * Every problem is reported at once. Credentials are NOT part of it: they come from the environment
+ * only (see credentials.ts) so the config can be logged and written into summaries safely.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+export const ConfigSchema = z
+  .object({
+    /** `sim` runs the embedded venue simulator; `live` talks to Polymarket and needs `--live`. */
+    mode: z.enum(["sim", "live"]).default("sim"),
+    /** Everything but order submission: intended orders are logged and counted. */
+    dryRun: z.boolean().default(false),
+    /** Slugs or condition ids. Empty: choose active BTC up/down markets automatically. */
+    markets: z.array(z.string().min(1)).default([]),
+    /** How many markets automatic selection picks. */
+    maxMarkets: positiveInt.max(20).default(2),
+    endpoints: z
+      .object({
+        clob: z.url().default("https://clob.polymarket.com"),
+        gamma: z.url().default("https://gamma-api.polymarket.com"),
+        data: z.url().default("https://data-api.polymarket.com"),
+        ws: z.url().default("wss://ws-subscriptions-clob.polymarket.com/ws"),
+        binance: z.url().default("https://api.binance.com"),
+        binanceWs: z.url().default("wss://stream.binance.com:9443"),
+      })
+      .prefault({}),
+    reference: z
+      .object({
+        symbol: z
+          .string()
+          .regex(/^[A-Z0-9]{5,20}$/, "an upper-case exchange symbol such as BTCUSDT")
+          .default("BTCUSDT"),
+        /** Reference older than this widens quotes; twice this pulls them. */
+        staleMs: positiveInt.default(2_000),
+      })
+      .prefault({}),
+    strategy: z
+      .object({
+        kind: z.enum(["reference", "bands"]).default("reference"),
+        /** Shares per quote level. */
+        quoteSize: z.number().positive().default(10),
+        levels: positiveInt.max(10).default(2),
+        /** Minimum half-spread in price units of 0.0001 (100 = 1 cent). */
+        minHalfSpread: positiveInt.max(5_000).default(100),
+        /** Inventory risk aversion (Avellaneda–Stoikov gamma). */
+        riskAversion: nonNegative.default(0.1),
+        /** Debounce of strategy re-evaluation after cache changes, ms. */
+        debounceMs: nonNegative.max(10_000).default(50),
+      })
+      .prefault({}),
+    risk: z
+      .object({
+        /** Max shares held per token. */
+        maxPositionPerToken: z.number().positive().default(200),
+        /** Max YES + NO shares held per market. */
+        maxGrossPosition: z.number().positive().default(300),
+        /** Max USDC notional in working orders. */
+        maxWorkingNotional: z.number().positive().default(500),
+        /** Realized + unrealized loss (USDC) that trips the kill switch. */
+        maxLoss: z.number().positive().default(100),
+      })
+      .prefault({}),
+    /** When a fill's tokens count as settled for SELL sizing. */
+    settlementThreshold: z.enum(["MINED", "CONFIRMED"]).default("MINED"),
+    sim: z
+      .object({
+        seed: z.number().int().nonnegative().default(1),
+        markets: positiveInt.max(50).default(2),
+        flow: z.boolean().default(true),
+        /** Annualized volatility of the simulated BTC path. */
+        volatility: z.number().positive().max(5).default(0.6),
+        /** Probability that a simulated trade FAILs on chain. */
+        failedTradeProbability: z.number().min(0).max(1).default(0.01),
+      })
+      .prefault({}),
+    http: z
+      .object({
+        /** Port of /health and /metrics; 0 picks a free port, -1 disables. */
+        port: z.number().int().min(-1).max(65_535).default(9464),
+        host: z.string().default("127.0.0.1"),
+      })
+      .prefault({}),
+    journalPath: z.string().min(1).default("data/bot-journal.sqlite"),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Status view refresh, ms (periodic log lines when stdout is not a TTY). */
+    statusIntervalMs: positiveInt.min(100).default(1_000),
+    /** Run for this many seconds, then shut down cleanly. */
+    durationSeconds: z.number().positive().optional(),
+    /** Write the end-of-run summary JSON here. */
+    summaryJson: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type BotConfig = z.infer<typeof ConfigSchema>;
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export interface ConfigSources {
+  /** Parsed JSON of the config file, if any. */
+  readonly file?: unknown;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides from command-line flags, as a partial config object. */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  /** True when `--live` was given on the command line (the only way to enable live trading). */
+  readonly liveFlag?: boolean;
+}
+
+const ENV_PREFIX = "MM_";
+
+/** `MM_RISK__MAX_LOSS=50` → `{ risk: { maxLoss: 50 } }`; values are JSON when they parse, else strings. */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith(ENV_PREFIX) || raw === undefined) continue;
+    const path = key
+      .slice(ENV_PREFIX.length)
+      .split("__")
+      .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    let value: Json;
+    try {
+      value = JSON.parse(raw) as Json;
+    } catch {
+      value = raw;
+    }
+    if (path.length === 1 && path[0] === "markets" && typeof value === "string")
+      value = value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+    let node = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i] as string;
+      node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};
+      node = node[k] as Record<string, unknown>;
+    }
+    node[path[path.length - 1] as string] = value;
+  }
+  return out;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === "object" && x !== null) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
+/** Builds the frozen config or throws a ConfigError listing every problem. */
+export function loadConfig(sources: ConfigSources): Readonly<BotConfig> {
+  const problems: string[] = [];
+  if (sources.file !== undefined && !isPlainObject(sources.file)) problems.push("config file: must contain a JSON object");
+  const raw = merge(merge(isPlainObject(sources.file) ? sources.file : {}, configFromEnv(sources.env ?? {})), sources.flags ?? {});
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+      problems.push(`${path}: ${issue.message}`);
+    }
+  } else if (parsed.data.mode === "live" && !sources.liveFlag) {
+    problems.push("mode: live trading requires the explicit --live flag on the command line");
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(parsed.data);
+}
+
+/** Reads and parses a JSON config file with a clear error. */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([`config file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError([`config file ${path}: not valid JSON (${(error as Error).message})`]);
+  }
+}
