@@ -19,7 +19,11 @@ const libs = readdirSync(join(root, "packages"))
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
 const scratch = mkdtempSync(join(tmpdir(), "mm-pack-"));
 try {
-  run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only", ...libs.map(({ manifest }) => `--filter=${manifest.name}`)], root);
+  run(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--output-logs=errors-only", ...libs.map(({ manifest }) => `--filter=${manifest.name}`)],
+    root,
+  );
   const tarballs = [];
   for (const { dir } of libs) {
     const out = run("pnpm", ["pack", "--pack-destination", scratch], dir).trim().split("\n").pop();
