@@ -1,0 +1,81 @@
+/**
+ * Per-connection write batching: frames queued during one turn of the event loop are written in a
+ * single corked burst (one syscall for many frames), optionally as one JSON-array frame (the
+ * pre-2025-09 framing). Faults (freeze / duplicate / reorder / delay) are applied here.
+ */
+import type { Socket } from "node:net";
+import { WebSocket } from "ws";
+import type { Channel, FaultState } from "./faults.js";
+
+/** Slow consumers whose unsent bytes exceed this are disconnected (the venue does not buffer forever). */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export class Outbox {
+  private pending: string[] = [];
+  private scheduled = false;
+  private readonly flushBound = (): void => this.flush();
+  /** Frames dropped because the channel was frozen or the socket closed. */
+  dropped = 0;
+  sent = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly channel: Channel,
+    private readonly faults: FaultState,
+    private readonly arrayFraming: () => boolean,
+  ) {}
+
+  /** Queues one serialized event (a JSON object text). */
+  push(frame: string): void {
+    if (this.faults.frames[this.channel].frozen) {
+      this.dropped++;
+      return;
+    }
+    this.pending.push(frame);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  /** Sends a control text (PONG, NO NEW ASSETS) immediately, bypassing freeze and batching. */
+  control(text: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const frames = this.faults.shape(this.channel, this.pending);
+    this.pending = [];
+    const delay = this.faults.frames[this.channel].delayMs;
+    if (delay > 0) {
+      this.faults.count(`${this.channel}:delay`);
+      setTimeout(() => this.write(frames), delay);
+    } else {
+      this.write(frames);
+    }
+  }
+
+  private write(frames: string[]): void {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) {
+      this.dropped += frames.length;
+      return;
+    }
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.dropped += frames.length;
+      ws.terminate();
+      return;
+    }
+    const raw = (ws as unknown as { _socket?: Socket })._socket;
+    raw?.cork();
+    if (this.arrayFraming()) {
+      ws.send(`[${frames.join(",")}]`);
+    } else {
+      for (const f of frames) ws.send(f);
+    }
+    raw?.uncork();
+    this.sent += frames.length;
+  }
+}
