@@ -84,6 +84,8 @@ export interface EngineOptions {
     readonly settlement?: Partial<SettlementConfig>;
     readonly tickAuto?: Partial<TickAutoConfig>;
   };
+  /** Book implementation: "dense" (default) or the array-scan "naive" baseline (bench, cross-checks). */
+  readonly experimental_bookCore?: "dense" | "naive";
 }
 
 // ---------------------------------------------------------------------------------------------
