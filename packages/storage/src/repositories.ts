@@ -52,7 +52,10 @@ export interface TradeWatermarkRepository {
 }
 
 export interface JournalRepository {
-  /** Registers a session (idempotent for the same id and meta). */
+  /**
+   * Registers a session. Resuming an existing session is allowed when `meta` is identical (the
+   * original `startedAt` is kept); different meta fails with JOURNAL_CONFLICT.
+   */
   startSession(session: JournalSession): Promise<void>;
   /**
    * Appends rows to a session in ONE transaction: after it resolves every row is durable, and a

@@ -73,14 +73,10 @@ GROUP BY s.session_id ORDER BY s.started_at, s.session_id`);
       const result = this.insertSession.run(session.sessionId, session.startedAt, meta);
       if (result.changes === 0) {
         const existing = this.sessionById.get(session.sessionId) as { started_at: number; meta: string };
-        if (existing.started_at !== session.startedAt || existing.meta !== meta) {
-          throw new StorageError(
-            "JOURNAL_CONFLICT",
-            `journal session ${session.sessionId} already exists with different start time or meta`,
-            {
-              path: this.db.path,
-            },
-          );
+        if (existing.meta !== meta) {
+          throw new StorageError("JOURNAL_CONFLICT", `journal session ${session.sessionId} already exists with different meta`, {
+            path: this.db.path,
+          });
         }
       }
     }, "journal session start failed");
