@@ -103,7 +103,7 @@ export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig
   if (!Number.isFinite(exposure)) return pulledQuoteSet(inputs, "pulled_inventory_invalid", "inventory is not finite", mid);
 
   const raw = exposure * c.linearSkewPerShare;
-  const skew = raw > c.maxSkew ? c.maxSkew : raw < -c.maxSkew ? -c.maxSkew : raw;
+  const skew = Math.min(c.maxSkew, Math.max(-c.maxSkew, raw));
   const center = mid - skew;
   const withholdBids = exposure >= c.maxLongShares;
   const withholdAsks = -exposure >= c.maxShortShares;

@@ -306,7 +306,7 @@ export function computeReferenceQuote(inputs: StrategyInputs, c: ReferenceStrate
   const varH = Math.min(sp * sp * (c.horizonMs / 1000), pq);
   const rawSkew = exposure * (c.riskAversion * varH + c.linearSkewPerShare / PRICE_SCALE);
   const maxSkew = c.maxSkew / PRICE_SCALE;
-  const skew = rawSkew > maxSkew ? maxSkew : rawSkew < -maxSkew ? -maxSkew : rawSkew;
+  const skew = Math.min(maxSkew, Math.max(-maxSkew, rawSkew));
   const r = p - skew;
   let half =
     c.minHalfSpread / PRICE_SCALE +

@@ -133,7 +133,7 @@ export class EwmaVolatility {
   }
 
   private clampRate(v: number): number {
-    return v < this.minRate ? this.minRate : v > this.maxRate ? this.maxRate : v;
+    return Math.min(this.maxRate, Math.max(this.minRate, v));
   }
 
   /** Feeds one reference price observed at `at` (epoch ms). */
