@@ -37,3 +37,27 @@ export function harness(config: EngineOptions["config"] = {}, info: MarketInfo =
 export function ofKind<K extends EngineEvent["kind"]>(events: readonly EngineEvent[], kind: K): Extract<EngineEvent, { kind: K }>[] {
   return events.filter((e): e is Extract<EngineEvent, { kind: K }> => e.kind === kind);
 }
+
+import type { OrderType, Side, TokenId } from "@mm/types";
+import { price as priceOf, size as sizeOf } from "@mm/types";
+import type { PlaceOrderInput, PlaceResult } from "../src/engine/index.js";
+
+/** Places a price/size order with decimal-string literals: `place(h, "a", yes, "BUY", "0.55", "10")`. */
+export function place(
+  h: Harness,
+  owner: string,
+  token: TokenId,
+  side: Side,
+  p: string,
+  s: string,
+  orderType: OrderType = "GTC",
+  extra: Partial<PlaceOrderInput> = {},
+): PlaceResult {
+  return h.engine.placeOrder({ owner, tokenId: token, side, price: priceOf(p), size: sizeOf(s), orderType, ...extra });
+}
+
+/** Throws unless the placement was accepted; returns the order id. */
+export function placed(r: PlaceResult): string {
+  if (!r.ok) throw new Error(`rejected: ${r.reject.message}`);
+  return r.orderId;
+}

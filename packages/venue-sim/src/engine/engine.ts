@@ -1174,6 +1174,22 @@ export class VenueEngine {
     }
     t.txHash = `0x${this.ids.hex(32)}`;
     this.transition(t, "MINED");
+    // V1 (reserveUnsettled = false) lets open orders outgrow the wallet once a trade settles: the
+    // venue then invalidates them (status INVALID), newest first, until the rest is backed again.
+    const touched: Touched = new Map();
+    for (const mv of moves) if (mv.debit > 0) this.enforceBacking(mv.acc, mv.asset, touched);
+    this.afterCancels(touched);
+  }
+
+  private enforceBacking(acc: Account, asset: Asset, touched: Touched): void {
+    const backed = (): boolean => asset.reservedOpen + (this.config.reserveUnsettled ? asset.pendingOut : 0) <= asset.balance;
+    if (backed()) return;
+    const open = [...acc.open.values()];
+    for (let i = open.length - 1; i >= 0 && !backed(); i--) {
+      const o = open[i] as Order;
+      const uses = o.side === "BUY" ? acc.collateral : acc.tokens.get(o.tokenId);
+      if (uses === asset) this.cancelOne(o, "invalid", "INVALID", touched);
+    }
   }
 
   private failTrade(t: Trade): void {
