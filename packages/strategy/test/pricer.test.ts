@@ -13,10 +13,26 @@ import {
 // Closed-form N(d2), N(−d2) and φ(d2)/√τ computed with scipy.stats.norm for driftless GBM,
 // d2 = (ln(S/K) − σ²τ/2)/(σ√τ), σ annualized over 31 536 000 s.
 const GOLDEN = [
-  { S: 100, K: 100, annual: 0.5, tau: SECONDS_PER_YEAR, above: 0.4012936743170763, below: 0.5987063256829237, probVol: 6.885493296233594e-5 },
+  {
+    S: 100,
+    K: 100,
+    annual: 0.5,
+    tau: SECONDS_PER_YEAR,
+    above: 0.4012936743170763,
+    below: 0.5987063256829237,
+    probVol: 6.885493296233594e-5,
+  },
   { S: 99_950, K: 100_000, annual: 0.6, tau: 300, above: 0.39312707325243434, below: 0.6068729267475657, probVol: 0.02220143129345142 },
   { S: 100_100, K: 100_000, annual: 0.45, tau: 60, above: 0.9462964265565031, below: 0.05370357344349683, probVol: 0.014092785194939977 },
-  { S: 90_000, K: 100_000, annual: 1.0, tau: 86_400, above: 0.020720970998333293, below: 0.9792790290016667, probVol: 0.00016974118595163785 },
+  {
+    S: 90_000,
+    K: 100_000,
+    annual: 1.0,
+    tau: 86_400,
+    above: 0.020720970998333293,
+    below: 0.9792790290016667,
+    probVol: 0.00016974118595163785,
+  },
 ] as const;
 
 describe("digital pricer: golden values", () => {
@@ -114,22 +130,29 @@ describe("digital pricer: properties", () => {
 
   it("is symmetric: P(up) + P(down) = 1 and P(above K) + P(below K) = 1, in every phase", () => {
     fc.assert(
-      fc.property(spot, spot, annual, fc.integer({ min: 0, max: 3_600_000 }), fc.integer({ min: -100_000, max: 4_000_000 }), (S, open, vol, window, now) => {
-        const sigma = annualToPerSqrtSecond(vol);
-        const times = { startTime: 100_000, endTime: 100_000 + window };
-        const up = contractFairValue({ kind: "up", symbol: "X", openPrice: open }, times, S, sigma, now);
-        const down = contractFairValue({ kind: "down", symbol: "X", openPrice: open }, times, S, sigma, now);
-        const above = contractFairValue({ kind: "above", symbol: "X", strike: open }, times, S, sigma, now);
-        const below = contractFairValue({ kind: "below", symbol: "X", strike: open }, times, S, sigma, now);
-        if (!up.ok || !down.ok || !above.ok || !below.ok) throw new Error("unexpected error");
-        expect(Math.abs(up.value.probability + down.value.probability - 1)).toBeLessThan(1e-12);
-        expect(Math.abs(above.value.probability + below.value.probability - 1)).toBeLessThan(1e-12);
-        for (const v of [up, down, above, below]) {
-          expect(v.value.probability).toBeGreaterThanOrEqual(0);
-          expect(v.value.probability).toBeLessThanOrEqual(1);
-          expect(v.value.probVolPerSqrtSecond).toBeGreaterThanOrEqual(0);
-        }
-      }),
+      fc.property(
+        spot,
+        spot,
+        annual,
+        fc.integer({ min: 0, max: 3_600_000 }),
+        fc.integer({ min: -100_000, max: 4_000_000 }),
+        (S, open, vol, window, now) => {
+          const sigma = annualToPerSqrtSecond(vol);
+          const times = { startTime: 100_000, endTime: 100_000 + window };
+          const up = contractFairValue({ kind: "up", symbol: "X", openPrice: open }, times, S, sigma, now);
+          const down = contractFairValue({ kind: "down", symbol: "X", openPrice: open }, times, S, sigma, now);
+          const above = contractFairValue({ kind: "above", symbol: "X", strike: open }, times, S, sigma, now);
+          const below = contractFairValue({ kind: "below", symbol: "X", strike: open }, times, S, sigma, now);
+          if (!up.ok || !down.ok || !above.ok || !below.ok) throw new Error("unexpected error");
+          expect(Math.abs(up.value.probability + down.value.probability - 1)).toBeLessThan(1e-12);
+          expect(Math.abs(above.value.probability + below.value.probability - 1)).toBeLessThan(1e-12);
+          for (const v of [up, down, above, below]) {
+            expect(v.value.probability).toBeGreaterThanOrEqual(0);
+            expect(v.value.probability).toBeLessThanOrEqual(1);
+            expect(v.value.probVolPerSqrtSecond).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -17,7 +17,14 @@ describe("EwmaVolatility", () => {
   ])("recovers σ=$annual of a GBM path sampled at irregular times (min $minDtMs ms + Exp($meanExtraMs ms))", (c) => {
     const sigma = annualToPerSqrtSecond(c.annual);
     const v = new EwmaVolatility({ initialAnnualVol: 0.6, halfLifeMs: 1_800_000 });
-    const path = gbmPath({ seed: c.seed, sigmaPerSqrtSecond: sigma, s0: 100_000, durationMs: 6 * 3_600_000, minDtMs: c.minDtMs, meanExtraMs: c.meanExtraMs });
+    const path = gbmPath({
+      seed: c.seed,
+      sigmaPerSqrtSecond: sigma,
+      s0: 100_000,
+      durationMs: 6 * 3_600_000,
+      minDtMs: c.minDtMs,
+      meanExtraMs: c.meanExtraMs,
+    });
     for (const { at, price } of path) v.observe(price, at);
     const est = v.estimate();
     expect(est.samples).toBeGreaterThan(1000);
@@ -82,6 +89,8 @@ describe("EwmaVolatility", () => {
   });
 
   it("rejects an invalid config with every problem listed", () => {
-    expect(() => new EwmaVolatility({ halfLifeMs: 0, floorAnnualVol: 5, capAnnualVol: 1 })).toThrow(/halfLifeMs.*floorAnnualVol must not exceed/);
+    expect(() => new EwmaVolatility({ halfLifeMs: 0, floorAnnualVol: 5, capAnnualVol: 1 })).toThrow(
+      /halfLifeMs.*floorAnnualVol must not exceed/,
+    );
   });
 });

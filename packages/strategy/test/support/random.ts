@@ -18,7 +18,14 @@ export function gaussian(u: () => number): () => number {
 }
 
 /** A driftless GBM path observed at irregular times: dt ~ minDt + Exp(meanExtra). */
-export function gbmPath(opts: { seed: number; sigmaPerSqrtSecond: number; s0: number; durationMs: number; minDtMs: number; meanExtraMs: number }) {
+export function gbmPath(opts: {
+  seed: number;
+  sigmaPerSqrtSecond: number;
+  s0: number;
+  durationMs: number;
+  minDtMs: number;
+  meanExtraMs: number;
+}) {
   const u = rng(opts.seed);
   const z = gaussian(u);
   const out: { at: number; price: number }[] = [];
