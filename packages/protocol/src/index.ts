@@ -157,7 +157,13 @@ export {
   type WireGammaMarket,
   type WireGammaMarketsKeyset,
 } from "./wire/gamma.js";
-export { WireDataTradeSchema, WireDataTradesSchema, WireDataTradesV2Schema, type WireDataTrade, type WireDataTrades } from "./wire/data-api.js";
+export {
+  WireDataTradeSchema,
+  WireDataTradesSchema,
+  WireDataTradesV2Schema,
+  type WireDataTrade,
+  type WireDataTrades,
+} from "./wire/data-api.js";
 export {
   binanceAggTradeStream,
   binanceBookTickerStream,
@@ -201,3 +207,49 @@ export {
   type OrderAmounts,
   type RoundingConfig,
 } from "./orders/amounts.js";
+
+// ---- fast WebSocket decoder ----------------------------------------------------------------------
+export {
+  DecoderStats,
+  decodeWsFrame,
+  DEFAULT_MAX_FRAME_BYTES,
+  inferEventType,
+  parseLevels,
+  type DecodeOptions,
+} from "./decode/ws-decoder.js";
+export { decodeUserOrder, decodeUserTrade, normalizeTradeStatus } from "./decode/user-messages.js";
+export type {
+  BestBidAskEvent,
+  BookEvent,
+  DecodedFrame,
+  FrameError,
+  FrameErrorReason,
+  LastTradePriceEvent,
+  LevelChange,
+  MakerLeg,
+  MarketEvent,
+  MarketResolvedEvent,
+  NewMarketEvent,
+  PriceChangeEvent,
+  PriceChangeSchemaVersion,
+  TickSizeChangeEvent,
+  UserOrderMessage,
+  UserTradeMessage,
+  WsEvent,
+} from "./decode/events.js";
+export { SECONDS_THRESHOLD, toEpochMs } from "./internal/time.js";
+
+// ---- normalizers (wire → @mm/types domain) -------------------------------------------------------
+export type { NormalizeError, NormalizeReason } from "./normalize/errors.js";
+export { makerLegSide, normalizeUserOrder, parseOrderType, userFillsFromTrade, type OwnIdentity } from "./normalize/user.js";
+export {
+  fillsFromClobTrade,
+  marketInfoFromClob,
+  marketInfoFromGamma,
+  normalizeClobTradesPage,
+  normalizeOpenOrder,
+  normalizeOpenOrdersPage,
+  pageCursor,
+  type NormalizedPage,
+  type PageCursor,
+} from "./normalize/rest.js";

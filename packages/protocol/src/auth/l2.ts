@@ -26,7 +26,10 @@ export const L2_HEADER_NAMES = ["POLY_ADDRESS", "POLY_SIGNATURE", "POLY_TIMESTAM
 
 /** Decodes a base64 or base64url secret the way the official clients do (non-alphabet characters dropped). */
 export function decodeSecret(secret: string): Buffer {
-  const b64 = secret.replace(/-/g, "+").replace(/_/g, "/").replace(/[^A-Za-z0-9+/=]/g, "");
+  const b64 = secret
+    .replace(/-/g, "+")
+    .replace(/_/g, "/")
+    .replace(/[^A-Za-z0-9+/=]/g, "");
   return Buffer.from(b64, "base64");
 }
 

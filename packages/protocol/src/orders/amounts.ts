@@ -50,9 +50,13 @@ function roundPrice(p: number, decimals: number, mode: "half-up" | "down"): numb
 }
 
 function checkPrice(p: number, tick: TickSize): AmountError | undefined {
-  if (!Number.isInteger(p) || p <= 0 || p >= PRICE_SCALE) return { reason: "invalid_price", message: `price ${p / PRICE_SCALE} outside (0, 1)` };
+  if (!Number.isInteger(p) || p <= 0 || p >= PRICE_SCALE)
+    return { reason: "invalid_price", message: `price ${p / PRICE_SCALE} outside (0, 1)` };
   if (!isValidOrderPrice(p, tick)) {
-    return { reason: "price_off_grid", message: `price ${p / PRICE_SCALE} is not on the ${tick / PRICE_SCALE} grid within [tick, 1 - tick]` };
+    return {
+      reason: "price_off_grid",
+      message: `price ${p / PRICE_SCALE} is not on the ${tick / PRICE_SCALE} grid within [tick, 1 - tick]`,
+    };
   }
   return undefined;
 }
@@ -75,7 +79,11 @@ export function limitOrderAmounts(side: Side, price: number, size: number, tick:
   // shares (micro) = cents × 10^4; usdc (micro) = cents/100 × p/10^4 × 10^6 = cents × p.
   const shares = cents * 10_000n;
   const usdc = cents * BigInt(p);
-  return ok(side === "BUY" ? { side, makerAmount: usdc, takerAmount: shares, price: p as Price } : { side, makerAmount: shares, takerAmount: usdc, price: p as Price });
+  return ok(
+    side === "BUY"
+      ? { side, makerAmount: usdc, takerAmount: shares, price: p as Price }
+      : { side, makerAmount: shares, takerAmount: usdc, price: p as Price },
+  );
 }
 
 /**
@@ -84,7 +92,8 @@ export function limitOrderAmounts(side: Side, price: number, size: number, tick:
  */
 export function marketOrderAmounts(side: Side, amount: number, price: number, tick: TickSize): Result<OrderAmounts, AmountError> {
   const cfg = ROUNDING_CONFIG[tick];
-  if (!Number.isSafeInteger(amount) || amount < 0) return err({ reason: "invalid_size", message: `amount ${amount} is not a micro-unit integer` });
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    return err({ reason: "invalid_size", message: `amount ${amount} is not a micro-unit integer` });
   const p = roundPrice(price, cfg.price, "down");
   const bad = checkPrice(p, tick);
   if (bad) return err(bad);

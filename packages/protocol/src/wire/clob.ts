@@ -33,7 +33,10 @@ export const WireClobTokenSchema = z.object({
 export type WireClobToken = z.infer<typeof WireClobTokenSchema>;
 
 export const WireClobRewardsSchema = z.object({
-  rates: z.array(z.object({ asset_address: z.string(), rewards_daily_rate: z.number() })).nullable().optional(),
+  rates: z
+    .array(z.object({ asset_address: z.string(), rewards_daily_rate: z.number() }))
+    .nullable()
+    .optional(),
   min_size: z.number().optional(),
   max_spread: z.number().optional(),
 });

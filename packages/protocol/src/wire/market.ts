@@ -90,7 +90,11 @@ export const WirePriceChangeLegacyFlatSchema = z.object({
 });
 export type WirePriceChangeLegacyFlat = z.infer<typeof WirePriceChangeLegacyFlatSchema>;
 
-export const WireAnyPriceChangeSchema = z.union([WirePriceChangeSchema, WirePriceChangeLegacyChangesSchema, WirePriceChangeLegacyFlatSchema]);
+export const WireAnyPriceChangeSchema = z.union([
+  WirePriceChangeSchema,
+  WirePriceChangeLegacyChangesSchema,
+  WirePriceChangeLegacyFlatSchema,
+]);
 export type WireAnyPriceChange = z.infer<typeof WireAnyPriceChangeSchema>;
 
 export const WireLastTradePriceSchema = z.object({

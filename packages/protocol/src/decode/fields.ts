@@ -1,0 +1,100 @@
+/**
+ * Allocation-light field readers shared by the frame decoder and the REST normalizers. A failed
+ * read records its reason in `fieldError` and returns a sentinel; callers check and bail out.
+ */
+import { isTickSize, numberParseReason, parsePriceUnits, parseSizeUnits, type Side, type TickSize } from "@mm/types";
+import type { FrameErrorReason } from "./events.js";
+
+export type Obj = Record<string, unknown>;
+
+/** Last failure (module state; the decoder is synchronous and single-threaded). */
+export const fieldError: { reason: FrameErrorReason; detail: string } = { reason: "invalid_field", detail: "" };
+
+export function fail(reason: FrameErrorReason, detail: string): undefined {
+  fieldError.reason = reason;
+  fieldError.detail = detail;
+  return undefined;
+}
+
+export function reqString(o: Obj, key: string): string | undefined {
+  const v = o[key];
+  if (typeof v === "string" && v.length > 0) return v;
+  return fail(v === undefined || v === null || v === "" ? "missing_field" : "invalid_field", `${key}: expected a non-empty string`);
+}
+
+export function optString(o: Obj, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === "string" && v.length > 0 ? v : undefined;
+}
+
+/** Price string → price units; -1 on failure (reason recorded). */
+export function reqPrice(o: Obj, key: string): number {
+  const p = parsePriceUnits(o[key]);
+  if (p < 0) {
+    fail(o[key] === undefined ? "missing_field" : "invalid_number", `${key}: ${numberParseReason(p)} (${preview(o[key])})`);
+    return -1;
+  }
+  return p;
+}
+
+/** Size string → micro-shares; -1 on failure. `emptyIsZero` accepts "" (kill frames). */
+export function reqSize(o: Obj, key: string, emptyIsZero = false): number {
+  const v = o[key];
+  if (emptyIsZero && (v === "" || v === undefined || v === null)) return 0;
+  const s = parseSizeUnits(v);
+  if (s < 0) {
+    fail(v === undefined ? "missing_field" : "invalid_number", `${key}: ${numberParseReason(s)} (${preview(v)})`);
+    return -1;
+  }
+  return s;
+}
+
+export function parseSide(v: unknown): Side | undefined {
+  return v === "BUY" ? "BUY" : v === "SELL" ? "SELL" : undefined;
+}
+
+export function reqSide(o: Obj, key: string): Side | undefined {
+  const s = parseSide(o[key]);
+  return s ?? fail(o[key] === undefined ? "missing_field" : "invalid_field", `${key}: expected BUY or SELL (${preview(o[key])})`);
+}
+
+/** Tick size from "0.01" or 0.01; undefined on failure. */
+export function tickFrom(v: unknown, key: string): TickSize | undefined {
+  let units: number;
+  if (typeof v === "number") units = Number.isFinite(v) ? Math.round(v * 10_000) : -1;
+  else units = parsePriceUnits(v);
+  if (typeof v === "number" && units >= 0 && Math.abs(units / 10_000 - v) > 1e-12) units = -1;
+  if (!isTickSize(units)) return fail("invalid_tick_size", `${key}: not a supported tick size (${preview(v)})`);
+  return units;
+}
+
+/** Non-negative integer from a digit string or number ("" and absent → `dflt`); -1 when invalid. */
+export function intField(v: unknown, dflt: number): number {
+  if (v === undefined || v === null || v === "") return dflt;
+  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? v : -1;
+  if (typeof v !== "string" || v.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+export function stringArray(v: unknown): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  for (const x of v) if (typeof x !== "string") return undefined;
+  return v as string[];
+}
+
+/** Short, safe rendering of an offending value for error details. */
+export function preview(v: unknown): string {
+  let s: string;
+  try {
+    s = typeof v === "string" ? JSON.stringify(v) : v === undefined ? "undefined" : (JSON.stringify(v) ?? String(v));
+  } catch {
+    s = typeof v;
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
