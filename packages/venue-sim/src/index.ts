@@ -1,0 +1,45 @@
+// @mm/venue-sim: a faithful local Polymarket venue (CLOB REST, market and user WebSockets, matching,
+// settlement lifecycle, faults) and a Binance-like reference server. Curated public surface.
+
+// ---- running it ----------------------------------------------------------------------------------
+export { startVenueSim, type VenueSimHandle, type VenueSimOptions } from "./server/start.js";
+export {
+  TEST_ADDRESS,
+  TEST_PRIVATE_KEY,
+  Venue,
+  type FaultSpec,
+  type TestCredentials,
+  type VenueOptions,
+  type VenueUrls,
+} from "./server/venue.js";
+export { makeUpDownMarkets, type MarketGenOptions, type SimMarket } from "./server/markets.js";
+export type { FrameFaults, HttpFault, HttpFaultKind, Channel } from "./server/faults.js";
+export { DEFAULT_RATE_LIMITS, type BucketSpec } from "./server/rate-limit.js";
+export { l2Signature, deriveCredentials, type ApiCredentials, type L1Verifier } from "./server/auth.js";
+export type { SignedOrderCheck } from "./server/clob-routes.js";
+
+// ---- reference and flow ----------------------------------------------------------------------------
+export { ReferenceServer, type ReferenceServerOptions, type ReferenceSymbolOptions } from "./reference/server.js";
+export { PricePath, upProbability, normalCdf, type PricePathOptions, type ReferenceQuote } from "./reference/path.js";
+export { Rng } from "./reference/rng.js";
+export { OrderFlow, type FlowOptions } from "./flow/flow.js";
+
+// ---- the matching engine (pure, deterministic; reused by the backtester) ---------------------------
+export {
+  VenueEngine,
+  DEFAULT_ENGINE_CONFIG,
+  MAX_BATCH_ORDERS,
+  Rejects,
+  wireOrderLevels,
+  type AssetBalance,
+  type BookSnapshot,
+  type EngineConfig,
+  type EngineEvent,
+  type EngineOptions,
+  type OrderView,
+  type PlaceOrderInput,
+  type PlaceResult,
+  type TradeView,
+  type TradeFault,
+  type TradingMode,
+} from "./engine/index.js";

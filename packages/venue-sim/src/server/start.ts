@@ -1,0 +1,64 @@
+/** `startVenueSim`: the in-process start/stop handle (ephemeral loopback ports, funded test credentials). */
+import { type Clock, systemClock } from "@mm/types";
+import { OrderFlow, type FlowOptions } from "../flow/flow.js";
+import { makeUpDownMarkets } from "./markets.js";
+import { type TestCredentials, Venue, type VenueOptions, type VenueUrls } from "./venue.js";
+
+export interface VenueSimOptions extends Omit<VenueOptions, "seed"> {
+  readonly seed?: number;
+  /** Number of BTC up/down markets (default 3). */
+  readonly markets?: number;
+  /** Window of each market (default 15 min). */
+  readonly windowMs?: number;
+  /** Simulated order flow (default on); an object tunes it. */
+  readonly flow?: boolean | Partial<FlowOptions>;
+}
+
+export interface VenueSimHandle {
+  readonly urls: VenueUrls;
+  readonly credentials: TestCredentials;
+  readonly venue: Venue;
+  readonly flow: OrderFlow | undefined;
+  readonly clock: Clock;
+  /** The one-line JSON the CLI prints: urls + test credentials. */
+  readonly summary: VenueUrls & TestCredentials;
+  stop(): Promise<void>;
+}
+
+export async function startVenueSim(options: VenueSimOptions = {}): Promise<VenueSimHandle> {
+  const seed = options.seed ?? 1;
+  const clock = options.clock ?? systemClock;
+  const venue = new Venue({ ...options, seed, clock });
+  const windowMs = options.windowMs ?? 15 * 60_000;
+  const start = Math.floor(clock.now() / 60_000) * 60_000;
+  for (const m of makeUpDownMarkets({
+    seed,
+    count: options.markets ?? 3,
+    startTime: start,
+    windowMs,
+    staggerMs: Math.max(60_000, Math.floor(windowMs / Math.max(1, options.markets ?? 3))),
+  })) {
+    venue.addMarket(m);
+  }
+  let flow: OrderFlow | undefined;
+  const urls = await venue.start();
+  if (options.flow !== false) {
+    flow = new OrderFlow(venue, { seed, windowMs, ...(typeof options.flow === "object" ? options.flow : {}) });
+    flow.start();
+  }
+  let stopped = false;
+  return {
+    urls,
+    credentials: venue.testCredentials,
+    venue,
+    flow,
+    clock,
+    summary: { ...urls, ...venue.testCredentials },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      flow?.stop();
+      await venue.stop();
+    },
+  };
+}
