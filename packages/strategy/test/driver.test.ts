@@ -25,7 +25,12 @@ function rig(options: { strategy?: Strategy; debounceMs?: number; leading?: bool
   const inventory = new FakeInventory(FLAT_INVENTORY);
   const slot = new LatestSlot<DesiredQuoteSet>();
   const posts: DesiredQuoteSet[] = [];
-  const output = { post: (s: DesiredQuoteSet) => (posts.push(s), slot.post(s)) };
+  const output = {
+    post: (s: DesiredQuoteSet) => {
+      posts.push(s);
+      slot.post(s);
+    },
+  };
   const problems: DriverProblem[] = [];
   const driver = new StrategyDriver({
     clock,
