@@ -77,7 +77,7 @@ export class BookStore implements BookReader {
   private frameSeq = 0;
   /** Scratch for multi-token frames (reused; cleared after each frame). */
   private readonly scratchBooks: (OrderBook | undefined)[] = [];
-  private readonly touched: OrderBook[] = [];
+  private readonly touched: (OrderBook | undefined)[] = [];
   private readonly touchedCrossed: boolean[] = [];
 
   constructor(options: BookStoreOptions = {}) {
@@ -118,6 +118,8 @@ export class BookStore implements BookReader {
   /** Forgets a token's book (e.g. after unsubscribe). */
   remove(token: TokenId): boolean {
     this.dirty.delete(token);
+    const book = this.books.get(token);
+    if (book !== undefined) book.queued = false;
     this.tokenMarket.delete(token);
     return this.books.delete(token);
   }
@@ -211,7 +213,13 @@ export class BookStore implements BookReader {
 
   /** Tokens changed since the last drain, in first-change order; clears the set. */
   drainDirty(out?: TokenId[]): TokenId[] {
-    return this.dirty.drain(out);
+    const start = out?.length ?? 0;
+    const drained = this.dirty.drain(out);
+    for (let i = start; i < drained.length; i++) {
+      const book = this.books.get(drained[i]!);
+      if (book !== undefined) book.queued = false;
+    }
+    return drained;
   }
 
   get dirtyCount(): number {
@@ -297,18 +305,21 @@ export class BookStore implements BookReader {
    * Changes for tokens without a book are ignored (counted).
    */
   applyPriceChanges(changes: readonly TokenLevelChange[], receivedAt: number, venueTs = 0): BookRejection | undefined {
+    if (!(typeof receivedAt === "number" && receivedAt >= 0 && receivedAt <= Number.MAX_SAFE_INTEGER)) {
+      return this.reject("levels", "bad_timestamp", (changes[0]?.tokenId ?? "") as TokenId, -1);
+    }
     const frame = ++this.frameSeq;
     const books = this.scratchBooks;
     const touched = this.touched;
     const crossed = this.touchedCrossed;
+    const n = changes.length;
+    let touchedCount = 0;
     let ignored = 0;
     let rejection: BookRejection | undefined;
     let lastToken: TokenId | undefined;
     let lastBook: OrderBook | undefined;
-    if (!(typeof receivedAt === "number" && receivedAt >= 0 && receivedAt <= Number.MAX_SAFE_INTEGER)) {
-      return this.reject("levels", "bad_timestamp", (changes[0]?.tokenId ?? "") as TokenId, -1);
-    }
-    for (let i = 0; i < changes.length; i++) {
+    // Pass 1: validate everything (no writes).
+    for (let i = 0; i < n; i++) {
       const c = changes[i];
       if (c === null || typeof c !== "object") {
         rejection = this.reject("levels", "bad_side", "" as TokenId, i);
@@ -329,8 +340,9 @@ export class BookStore implements BookReader {
           rejection = this.reject("levels", tsReason, c.tokenId, i);
           break;
         }
-        touched.push(book);
-        crossed.push(book.isCrossedOrLocked());
+        touched[touchedCount] = book;
+        crossed[touchedCount] = book.isCrossedOrLocked();
+        touchedCount++;
       }
       const reason = book.checkLevel(c.side, c.price, c.size);
       if (reason !== undefined) {
@@ -338,26 +350,27 @@ export class BookStore implements BookReader {
         break;
       }
     }
+    // Pass 2: write, then commit each touched book once.
     if (rejection === undefined) {
-      for (let i = 0; i < changes.length; i++) {
+      for (let i = 0; i < n; i++) {
         const book = books[i];
         if (book !== undefined) {
           const c = changes[i]!;
           book.writeValidated(c.side, c.price, c.size);
         }
       }
-      for (let k = 0; k < touched.length; k++) {
+      for (let k = 0; k < touchedCount; k++) {
         const book = touched[k]!;
         book.commitFrame(receivedAt, venueTs);
         this.afterApply(book, crossed[k]!);
       }
       this.stats.levelFrames++;
-      this.stats.levelChanges += changes.length - ignored;
+      this.stats.levelChanges += n - ignored;
       this.stats.ignoredChanges += ignored;
     }
-    books.length = 0;
-    touched.length = 0;
-    crossed.length = 0;
+    // Drop references without truncating (assigning `length` is a slow runtime call).
+    for (let i = 0; i < n; i++) books[i] = undefined;
+    for (let k = 0; k < touchedCount; k++) touched[k] = undefined;
     return rejection;
   }
 
@@ -385,7 +398,7 @@ export class BookStore implements BookReader {
       if (book === undefined) continue;
       if (book.trusted) {
         book.markUntrusted();
-        this.dirty.mark(token);
+        this.markDirty(book);
       }
       n++;
     }
@@ -400,6 +413,13 @@ export class BookStore implements BookReader {
 
   private afterApply(book: OrderBook, wasCrossed: boolean): void {
     if (!wasCrossed && book.isCrossedOrLocked()) this.stats.crossedOrLockedEntered++;
+    this.markDirty(book);
+  }
+
+  /** The per-book flag saves a hash lookup per frame while the book is already queued. */
+  private markDirty(book: OrderBook): void {
+    if (book.queued) return;
+    book.queued = true;
     this.dirty.mark(book.tokenId);
   }
 

@@ -42,6 +42,7 @@ function nextStampGen(): number {
   return stampGen;
 }
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const isTimestamp = (t: number): boolean => typeof t === "number" && t >= 0 && t <= Number.MAX_SAFE_INTEGER;
 
 export class OrderBook implements BookView {
@@ -50,6 +51,8 @@ export class OrderBook implements BookView {
   private tick: TickSize;
   /** PRICE_SCALE / tick: the slot of price 1. */
   private maxSlot: number;
+  /** 1 / tick (for the hot path's slot computation). */
+  private invTick: number;
   private readonly bids: PagedLevels;
   /** Mirrored: index = maxSlot - slot, so a higher index is a lower (better) ask. */
   private readonly asks: PagedLevels;
@@ -64,6 +67,8 @@ export class OrderBook implements BookView {
   lastTickChangeDropped = 0;
   /** Frame marker used by `BookStore` to touch each book once per multi-token frame. */
   frameMark = 0;
+  /** Set by `BookStore` while the book is in its dirty set. */
+  queued = false;
 
   constructor(tokenId: TokenId, tickSize: TickSize, conditionId?: ConditionId) {
     if (!isTickSize(tickSize)) throw new RangeError(`unsupported tick size ${String(tickSize)}`);
@@ -71,6 +76,7 @@ export class OrderBook implements BookView {
     this.conditionId = conditionId;
     this.tick = tickSize;
     this.maxSlot = PRICE_SCALE / tickSize;
+    this.invTick = 1 / tickSize;
     this.bids = new PagedLevels(this.maxSlot + 1);
     this.asks = new PagedLevels(this.maxSlot + 1);
   }
@@ -215,8 +221,21 @@ export class OrderBook implements BookView {
 
   /** Why this level would be refused on this book's grid, or `undefined` if it is valid. */
   checkLevel(side: unknown, price: number, size: number): BookRejectReason | undefined {
+    const tick = this.tick;
+    const slot = (price * this.invTick + 0.5) | 0;
+    if (
+      (side === "BID" || side === "ASK") &&
+      slot * tick === price &&
+      slot > 0 &&
+      slot < this.maxSlot &&
+      size >= 0 &&
+      size <= MAX_SAFE &&
+      Math.floor(size) === size
+    ) {
+      return undefined;
+    }
     if (side !== "BID" && side !== "ASK") return "bad_side";
-    return this.checkPriceSize(price, size);
+    return this.checkPriceSize(price, size) ?? "bad_size";
   }
 
   /** Why a frame with this venue timestamp would be refused (0 = no timestamp, not checked). */
@@ -328,16 +347,24 @@ export class OrderBook implements BookView {
 
   /** A one-level frame: validates, writes, bumps the update count. The hot path of a level stream. */
   setLevel(side: BookSide, price: number, size: number, receivedAt: number): BookRejectReason | undefined {
-    const reason = this.checkLevel(side, price, size);
-    if (reason !== undefined) {
-      this.lastRejectIndex = 0;
-      return reason;
+    const tick = this.tick;
+    // Slot by multiplying with the reciprocal and rounding (cheaper than a division); the exact
+    // check `slot * tick === price` then rejects non-numbers, NaN, fractions and off-grid prices.
+    const slot = (price * this.invTick + 0.5) | 0;
+    if (slot * tick !== price || slot <= 0 || slot >= this.maxSlot || !(size >= 0 && size <= MAX_SAFE) || Math.floor(size) !== size) {
+      return this.refuseLevel(side, price, size);
     }
-    if (side === "BID") this.bids.set(price / this.tick, size);
-    else this.asks.set(this.maxSlot - price / this.tick, size);
+    if (side === "BID") this.bids.set(slot, size);
+    else if (side === "ASK") this.asks.set(this.maxSlot - slot, size);
+    else return this.refuseLevel(side, price, size);
     this._updateCount++;
     this._lastUpdateAt = receivedAt;
     return undefined;
+  }
+
+  private refuseLevel(side: unknown, price: number, size: number): BookRejectReason {
+    this.lastRejectIndex = 0;
+    return this.checkLevel(side, price, size) ?? "bad_size";
   }
 
   /**
@@ -412,6 +439,7 @@ export class OrderBook implements BookView {
   private setGeometry(tick: TickSize): void {
     this.tick = tick;
     this.maxSlot = PRICE_SCALE / tick;
+    this.invTick = 1 / tick;
     this.bids.reshape(this.maxSlot + 1);
     this.asks.reshape(this.maxSlot + 1);
   }

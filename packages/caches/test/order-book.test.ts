@@ -182,6 +182,25 @@ describe("OrderBook", () => {
     expect(small.bytes()).toBeLessThan(2_500);
   });
 
+  it("reclaims pages as a thin book drifts across the whole 0.0001 grid", () => {
+    const book = new OrderBook(T, 1);
+    let peak = 0;
+    // ten live levels per side that walk from one end of the grid to the other
+    for (let mid = 200; mid < 9_800; mid += 3) {
+      for (let k = 1; k <= 10; k++) {
+        book.setLevel("BID", mid - k * 7, 1 + k, mid);
+        book.setLevel("ASK", mid + k * 7, 1 + k, mid);
+      }
+      for (let k = 1; k <= 10; k++) {
+        book.setLevel("BID", mid - k * 7, 0, mid);
+        book.setLevel("ASK", mid + k * 7, 0, mid);
+      }
+      peak = Math.max(peak, book.bytes());
+    }
+    expect(book.levelCount("BID") + book.levelCount("ASK")).toBe(0);
+    expect(peak).toBeLessThan(12_000);
+  });
+
   it("rejects unsupported tick sizes at construction", () => {
     expect(() => new OrderBook(T, 7 as TickSize)).toThrow(RangeError);
   });

@@ -4,14 +4,19 @@
  * Index space: `0 .. numSlots-1`, where a HIGHER index is always a BETTER price (the book mirrors
  * the ask side so that both sides share this code). A directory (`dir`, one Int32 per page of
  * `PAGE_SIZE` slots) maps a page to its offset in a per-side pool (`pool`, Float64 sizes, 0 = no
- * level); absent pages cost 4 bytes. A page is allocated on its first level and returned to a free
- * list when its last level goes, so memory follows the occupied price ranges, not the grid:
- * a 0.01 grid (101 slots) costs ~1 KB per side, a 0.0001 grid (10,001 slots) ~1.3 KB of directory
- * plus 256 B per occupied page instead of an 80 KB dense array.
+ * level); absent pages cost 4 bytes. Memory therefore follows the occupied price ranges, not the
+ * grid: a 0.01 grid (101 slots) costs ~1 KB per side, a 0.0001 grid (10,001 slots) ~1.3 KB of
+ * directory plus 256 B per occupied page, instead of an 80 KB dense array per side.
  *
- * Costs: `set` is O(1) (directory load + slot write + a counter); the best index is tracked and only
- * rescanned when the best level is deleted, and that rescan is bounded by the directory length plus
- * one page (empty pages are freed, so any present page below the old best holds a level).
+ * Costs: `set` is O(1) — a directory load, a slot write and a best-index compare (no per-level
+ * counters on the hot path). The best index is tracked and rescanned only when the best level is
+ * deleted; the rescan walks the directory and the slots of present pages, so it is bounded by
+ * `numPages + numSlots` in the worst case and is usually one page.
+ *
+ * Reclamation without per-update bookkeeping: pages that became empty are returned to the free
+ * list (a) when a rescan walks over them, (b) by a sweep before the pool would grow, and (c) on
+ * `clear`/`compact` (every snapshot). So the pool grows only when the live pages need it, and a
+ * snapshot shrinks it back to about twice the live pages.
  *
  * Callers validate inputs (index in range, size a safe non-negative integer); this class does not.
  */
@@ -27,23 +32,19 @@ export class PagedLevels {
   numSlots: number;
   /** Directory length: pages covering the index space. */
   numPages: number;
-  /** Page → offset of its first slot in `pool`, or -1 when the page holds no level. */
+  /** Page → offset of its first slot in `pool`, or -1 when the page is not allocated. */
   private dir: Int32Array;
   /** Sizes by pool slot; 0 means no level. */
   private pool: Float64Array;
-  /** Non-zero slots per pool page. */
-  private counts: Uint8Array;
   /** Stack of free pool page numbers. */
   private free: Int32Array;
   private freeTop = 0;
-  /** Pool pages handed out so far (high-water mark; pages below it are in use or free). */
+  /** Pool pages handed out so far (high-water mark; pages below it are allocated or free). */
   private used = 0;
   /** Pool capacity in pages. */
   private cap: number;
   /** Best (highest) occupied index, or -1 when the side is empty. */
   best = -1;
-  /** Number of occupied slots. */
-  levels = 0;
 
   constructor(numSlots: number) {
     this.numSlots = numSlots;
@@ -51,7 +52,6 @@ export class PagedLevels {
     this.cap = Math.min(this.numPages, MIN_POOL_PAGES);
     this.dir = new Int32Array(this.numPages).fill(-1);
     this.pool = new Float64Array(this.cap << PAGE_BITS);
-    this.counts = new Uint8Array(this.cap);
     this.free = new Int32Array(this.cap);
   }
 
@@ -62,28 +62,23 @@ export class PagedLevels {
 
   /** Sets the absolute size at index `i` (0 removes the level). */
   set(i: number, size: number): void {
-    const pi = i >> PAGE_BITS;
-    let off = this.dir[pi]!;
+    let off = this.dir[i >> PAGE_BITS]!;
     if (off < 0) {
       if (size === 0) return; // removing an absent level
-      off = this.allocPage(pi);
+      off = this.allocPage(i >> PAGE_BITS);
     }
-    const slot = off + (i & PAGE_MASK);
-    const old = this.pool[slot]!;
-    this.pool[slot] = size;
-    if (old === 0) {
-      if (size === 0) return;
-      this.counts[off >> PAGE_BITS]!++;
-      this.levels++;
+    this.pool[off + (i & PAGE_MASK)] = size;
+    if (size !== 0) {
       if (i > this.best) this.best = i;
-    } else if (size === 0) {
-      this.levels--;
-      if (--this.counts[off >> PAGE_BITS]! === 0) this.freePage(pi, off);
-      if (i === this.best) this.best = this.nextBelow(i);
+    } else if (i === this.best) {
+      this.best = this.nextBelow(i);
     }
   }
 
-  /** Highest occupied index strictly below `i`, or -1. Bounded: directory walk + one page. */
+  /**
+   * Highest occupied index strictly below `i`, or -1. Walks present pages downwards and frees the
+   * empty ones it crosses.
+   */
   nextBelow(i: number): number {
     if (i <= 0) return -1;
     const dir = this.dir;
@@ -92,48 +87,57 @@ export class PagedLevels {
     let off = dir[pi]!;
     if (off >= 0) {
       for (let j = (i - 1) & PAGE_MASK; j >= 0; j--) if (pool[off + j] !== 0) return (pi << PAGE_BITS) | j;
+      if (this.pageEmpty(off)) this.freePage(pi, off);
     }
     for (pi--; pi >= 0; pi--) {
       off = dir[pi]!;
       if (off < 0) continue;
       for (let j = PAGE_MASK; j >= 0; j--) if (pool[off + j] !== 0) return (pi << PAGE_BITS) | j;
+      this.freePage(pi, off); // fully scanned: empty
     }
     return -1;
+  }
+
+  /** Number of occupied slots (O(allocated pages × page size); not for hot paths). */
+  get levels(): number {
+    let n = 0;
+    for (let pi = 0; pi < this.numPages; pi++) {
+      const off = this.dir[pi]!;
+      if (off < 0) continue;
+      for (let j = 0; j < PAGE_SIZE; j++) if (this.pool[off + j] !== 0) n++;
+    }
+    return n;
   }
 
   /** Removes every level (the pool keeps its capacity; see `compact`). */
   clear(): void {
     this.pool.fill(0, 0, this.used << PAGE_BITS);
-    this.counts.fill(0, 0, this.used);
     this.dir.fill(-1);
     this.used = 0;
     this.freeTop = 0;
     this.best = -1;
-    this.levels = 0;
   }
 
   /**
-   * Gives memory back after a burst: when the pool is more than twice what the live pages need,
-   * moves the live pages into a right-sized pool. O(pages); called after snapshots, not per update.
+   * Gives memory back: frees empty pages, and when the pool is more than twice what the live pages
+   * need, moves them into a right-sized pool. O(pool); called after snapshots, not per update.
    */
   compact(): void {
+    this.sweep();
     const live = this.used - this.freeTop;
     const target = Math.min(this.numPages, Math.max(MIN_POOL_PAGES, ceilPow2(live)));
     if (this.cap <= 2 * target) return;
     const pool = new Float64Array(target << PAGE_BITS);
-    const counts = new Uint8Array(target);
     let next = 0;
     for (let pi = 0; pi < this.numPages; pi++) {
       const off = this.dir[pi]!;
       if (off < 0) continue;
       const newOff = next << PAGE_BITS;
       pool.set(this.pool.subarray(off, off + PAGE_SIZE), newOff);
-      counts[next] = this.counts[off >> PAGE_BITS]!;
       this.dir[pi] = newOff;
       next++;
     }
     this.pool = pool;
-    this.counts = counts;
     this.free = new Int32Array(target);
     this.cap = target;
     this.used = next;
@@ -147,35 +151,37 @@ export class PagedLevels {
     this.dir = new Int32Array(this.numPages).fill(-1);
     this.cap = Math.min(this.numPages, MIN_POOL_PAGES);
     this.pool = new Float64Array(this.cap << PAGE_BITS);
-    this.counts = new Uint8Array(this.cap);
     this.free = new Int32Array(this.cap);
     this.used = 0;
     this.freeTop = 0;
     this.best = -1;
-    this.levels = 0;
   }
 
   /** Bytes held by the typed arrays (the object headers are a few hundred bytes more). */
   bytes(): number {
-    return this.dir.byteLength + this.pool.byteLength + this.counts.byteLength + this.free.byteLength;
+    return this.dir.byteLength + this.pool.byteLength + this.free.byteLength;
   }
 
-  /** Pool pages currently holding levels. */
+  /** Pool pages currently allocated to directory pages (some may be empty until reclaimed). */
   pagesInUse(): number {
     return this.used - this.freeTop;
   }
 
   private allocPage(pi: number): number {
-    let page: number;
-    if (this.freeTop > 0) {
-      page = this.free[--this.freeTop]!;
-    } else {
-      if (this.used === this.cap) this.grow();
-      page = this.used++;
+    if (this.freeTop === 0 && this.used === this.cap) {
+      // Reclaim empty pages first; grow only if that frees less than a quarter of the pool.
+      this.sweep();
+      if (this.freeTop < this.cap >> 2 && this.cap < this.numPages) this.grow();
     }
+    const page = this.freeTop > 0 ? this.free[--this.freeTop]! : this.used++;
     const off = page << PAGE_BITS;
     this.dir[pi] = off;
     return off;
+  }
+
+  private pageEmpty(off: number): boolean {
+    for (let j = 0; j < PAGE_SIZE; j++) if (this.pool[off + j] !== 0) return false;
+    return true;
   }
 
   private freePage(pi: number, off: number): void {
@@ -183,17 +189,22 @@ export class PagedLevels {
     this.free[this.freeTop++] = off >> PAGE_BITS;
   }
 
+  /** Frees every allocated page that holds no level. */
+  private sweep(): void {
+    for (let pi = 0; pi < this.numPages; pi++) {
+      const off = this.dir[pi]!;
+      if (off >= 0 && this.pageEmpty(off)) this.freePage(pi, off);
+    }
+  }
+
   private grow(): void {
     // A side never needs more pool pages than its grid has pages.
     const cap = Math.min(this.numPages, this.cap * 2);
     const pool = new Float64Array(cap << PAGE_BITS);
     pool.set(this.pool);
-    const counts = new Uint8Array(cap);
-    counts.set(this.counts);
     const free = new Int32Array(cap);
     free.set(this.free.subarray(0, this.freeTop));
     this.pool = pool;
-    this.counts = counts;
     this.free = free;
     this.cap = cap;
   }
