@@ -1,7 +1,7 @@
-import { ManualClock, type OrderType, type Price, type Side, type Size, type TradeFault, type Usdc } from "@mm/types";
+import { ManualClock, type OrderType, type Price, type Side, type Size, type Usdc } from "@mm/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type EngineEvent, VenueEngine } from "../src/engine/index.js";
+import { type EngineEvent, type TradeFault, VenueEngine } from "../src/engine/index.js";
 import { marketInfo } from "./engine-fixtures.js";
 
 const OWNERS = ["a", "b", "c", "d"] as const;
