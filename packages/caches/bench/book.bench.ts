@@ -300,8 +300,8 @@ export default defineBenches([
         const no = tokens[pair + 1]!;
         const ask = s.isAsk[i] === 1;
         built.push([
-          { tokenId: yes, side: ask ? "ASK" : "BID", price: s.prices[i]!, size: s.sizes[i]! },
-          { tokenId: no, side: ask ? "BID" : "ASK", price: 10_000 - s.prices[i]!, size: s.sizes[i]! },
+          { assetId: yes, side: ask ? "ASK" : "BID", price: s.prices[i]!, size: s.sizes[i]! },
+          { assetId: no, side: ask ? "BID" : "ASK", price: 10_000 - s.prices[i]!, size: s.sizes[i]! },
         ]);
       }
       const fresh = () => {
@@ -314,7 +314,7 @@ export default defineBenches([
       let dense = refs();
       for (let i = 0; i < frames; i++) {
         if (store.applyPriceChanges(built[i]!, i) !== undefined) throw new Error(`frame ${i} refused`);
-        for (const c of built[i]!) dense[tokens.indexOf(c.tokenId)]!.set(c.side === "ASK", c.price / 100, c.size);
+        for (const c of built[i]!) dense[tokens.indexOf(c.assetId as TokenId)]!.set(c.side === "ASK", c.price / 100, c.size);
       }
       tokens.forEach((t, k) => {
         const b = store.book(t)!;
@@ -334,7 +334,7 @@ export default defineBenches([
             const f = built[i]!;
             for (let j = 0; j < f.length; j++) {
               const c = f[j]!;
-              dense[index.get(c.tokenId)!]!.set(c.side === "ASK", c.price / 100, c.size);
+              dense[index.get(c.assetId as TokenId)!]!.set(c.side === "ASK", c.price / 100, c.size);
             }
           }
         },

@@ -12,9 +12,13 @@ import { DirtySet } from "./internal/dirty-set.js";
 import { type LevelChange, type LevelInput, OrderBook } from "./order-book.js";
 import { BOOK_REJECT_REASONS, type BookRejection, type BookRejectReason, type FrameKind } from "./rejections.js";
 
-/** A level change of a multi-token frame (a `price_change` can touch both tokens of a market). */
+/**
+ * A level change of a multi-token frame (a `price_change` can touch both tokens of a market).
+ * `assetId` is the venue's token id as received (a plain string: it is only a lookup key here,
+ * unknown ids are ignored), so a decoder's normalized change can be passed without copying.
+ */
 export interface TokenLevelChange extends LevelChange {
-  readonly tokenId: TokenId;
+  readonly assetId: string;
 }
 
 export interface BookStoreOptions {
@@ -306,7 +310,7 @@ export class BookStore implements BookReader {
    */
   applyPriceChanges(changes: readonly TokenLevelChange[], receivedAt: number, venueTs = 0): BookRejection | undefined {
     if (!(typeof receivedAt === "number" && receivedAt >= 0 && receivedAt <= Number.MAX_SAFE_INTEGER)) {
-      return this.reject("levels", "bad_timestamp", (changes[0]?.tokenId ?? "") as TokenId, -1);
+      return this.reject("levels", "bad_timestamp", (changes[0]?.assetId ?? "") as TokenId, -1);
     }
     const frame = ++this.frameSeq;
     const books = this.scratchBooks;
@@ -316,7 +320,7 @@ export class BookStore implements BookReader {
     let touchedCount = 0;
     let ignored = 0;
     let rejection: BookRejection | undefined;
-    let lastToken: TokenId | undefined;
+    let lastToken: string | undefined;
     let lastBook: OrderBook | undefined;
     // Pass 1: validate everything (no writes).
     for (let i = 0; i < n; i++) {
@@ -325,8 +329,8 @@ export class BookStore implements BookReader {
         rejection = this.reject("levels", "bad_side", "" as TokenId, i);
         break;
       }
-      const book = c.tokenId === lastToken ? lastBook : this.books.get(c.tokenId);
-      lastToken = c.tokenId;
+      const book = c.assetId === lastToken ? lastBook : this.books.get(c.assetId as TokenId);
+      lastToken = c.assetId;
       lastBook = book;
       books[i] = book;
       if (book === undefined) {
@@ -337,7 +341,7 @@ export class BookStore implements BookReader {
         book.frameMark = frame;
         const tsReason = book.checkVenueTs(venueTs);
         if (tsReason !== undefined) {
-          rejection = this.reject("levels", tsReason, c.tokenId, i);
+          rejection = this.reject("levels", tsReason, book.tokenId, i);
           break;
         }
         touched[touchedCount] = book;
@@ -346,7 +350,7 @@ export class BookStore implements BookReader {
       }
       const reason = book.checkLevel(c.side, c.price, c.size);
       if (reason !== undefined) {
-        rejection = this.reject("levels", reason, c.tokenId, i, c.price, c.size);
+        rejection = this.reject("levels", reason, book.tokenId, i, c.price, c.size);
         break;
       }
     }

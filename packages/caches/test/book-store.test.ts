@@ -21,8 +21,8 @@ const market: MarketInfo = {
 };
 
 const lv = (p: string, s: string) => ({ price: price(p), size: size(s) });
-const ch = (tokenId: typeof YES, side: "BID" | "ASK", p: string, s: string): TokenLevelChange => ({
-  tokenId,
+const ch = (assetId: typeof YES, side: "BID" | "ASK", p: string, s: string): TokenLevelChange => ({
+  assetId,
   side,
   price: price(p),
   size: size(s),
