@@ -351,7 +351,10 @@ export function clobRoutes(ctx: ClobContext): Route[] {
         const out: Record<string, Record<string, string>> = {};
         for (const i of l.items) {
           const p = priceOf(i.token, i.side);
-          if (p !== undefined) (out[i.token] ??= {})[i.side] = p;
+          if (p === undefined) continue;
+          const entry = out[i.token] ?? {};
+          entry[i.side] = p;
+          out[i.token] = entry;
         }
         return ok(out);
       },

@@ -1,0 +1,340 @@
+import {
+  WireBalanceAllowanceSchema,
+  WireCancelResponseSchema,
+  WireClobBookSchema,
+  WireClobBooksSchema,
+  WireClobMarketSchema,
+  WireClobMarketsPageSchema,
+  WireClobTradesPageSchema,
+  WireErrorBodySchema,
+  WireGammaEventSchema,
+  WireGammaMarketSchema,
+  WireHeartbeatResponseSchema,
+  WireLastTradePriceResponseSchema,
+  WireMidpointResponseSchema,
+  WireOpenOrderSchema,
+  WireOpenOrdersPageSchema,
+  WireOrderResponseSchema,
+  WireOrdersResponseSchema,
+  WirePriceResponseSchema,
+  WireSpreadResponseSchema,
+  WireTickSizeResponseSchema,
+  parseGammaStringArray,
+} from "@mm/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Creds, T0, addAccount, orderBody, rest, startSim, stopAll } from "./helpers.js";
+
+afterEach(stopAll);
+
+const ALT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+function parse<T>(schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, v: T): T {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new Error(`schema mismatch: ${JSON.stringify(v).slice(0, 400)} ${String(r.error)}`);
+  return v;
+}
+
+describe("CLOB public market data", () => {
+  it("serves book, prices, midpoint, spread, tick, neg-risk, fee, last trade in the venue's shapes", async () => {
+    const { sim } = await startSim();
+    const { clob } = sim.urls;
+    const m = sim.venue.allMarkets()[0]!;
+    const yes = m.info.yes.tokenId;
+    const me = sim.credentials;
+    expect((await rest(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.4, 10), creds: me })).status).toBe(200);
+    expect((await rest(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.42, 20), creds: me })).status).toBe(200);
+    expect((await rest(clob, "POST", "/order", { body: orderBody(me, m.info.no.tokenId, "BUY", 0.45, 10), creds: me })).status).toBe(200);
+    const book = parse(WireClobBookSchema, (await rest<Record<string, unknown>>(clob, "GET", `/book?token_id=${yes}`)).body);
+    // bids ascending, asks descending: the best is LAST
+    expect(book.bids).toEqual([
+      { price: "0.4", size: "10" },
+      { price: "0.42", size: "20" },
+    ]);
+    expect(book.asks).toEqual([{ price: "0.55", size: "10" }]);
+    expect(book.tick_size).toBe("0.01");
+    expect(book.min_order_size).toBe("5");
+    expect(book.hash).toMatch(/^[0-9a-f]{40}$/);
+    const books = parse(
+      WireClobBooksSchema,
+      (await rest<unknown[]>(clob, "POST", "/books", { body: [{ token_id: yes }, { token_id: m.info.no.tokenId }] })).body,
+    );
+    expect(books).toHaveLength(2);
+    // observed semantics: side=BUY → best bid, side=SELL → best ask
+    expect(parse(WirePriceResponseSchema, (await rest(clob, "GET", `/price?token_id=${yes}&side=BUY`)).body)).toEqual({ price: "0.42" });
+    expect((await rest(clob, "GET", `/price?token_id=${yes}&side=SELL`)).body).toEqual({ price: "0.55" });
+    expect(parse(WireMidpointResponseSchema, (await rest(clob, "GET", `/midpoint?token_id=${yes}`)).body)).toEqual({ mid: "0.485" });
+    expect(parse(WireSpreadResponseSchema, (await rest(clob, "GET", `/spread?token_id=${yes}`)).body)).toEqual({ spread: "0.13" });
+    expect(parse(WireTickSizeResponseSchema, (await rest(clob, "GET", `/tick-size?token_id=${yes}`)).body)).toEqual({
+      minimum_tick_size: 0.01,
+    });
+    expect((await rest(clob, "GET", `/neg-risk?token_id=${yes}`)).body).toEqual({ neg_risk: false });
+    expect((await rest(clob, "GET", `/fee-rate?token_id=${yes}`)).body).toEqual({ base_fee: 0 });
+    parse(WireLastTradePriceResponseSchema, (await rest(clob, "GET", `/last-trade-price?token_id=${yes}`)).body);
+    expect(await rest(clob, "GET", "/book?token_id=123")).toMatchObject({
+      status: 404,
+      body: { error: "No orderbook exists for the requested token id" },
+    });
+    expect(await rest(clob, "GET", "/book?token_id=abc")).toMatchObject({ status: 400, body: { error: "Invalid token id" } });
+    expect((await rest(clob, "GET", "/time")).body).toBe(Math.floor(T0 / 1000));
+    expect((await rest(clob, "GET", "/ok")).status).toBe(200);
+  });
+
+  it("pages /markets with next_cursor until LTE=", async () => {
+    const { sim } = await startSim({ markets: 5, pageSize: 2 });
+    const seen: string[] = [];
+    let cursor = "MA==";
+    for (let i = 0; i < 10 && cursor !== "LTE="; i++) {
+      const page = parse(
+        WireClobMarketsPageSchema,
+        (await rest<{ data: { condition_id: string }[]; next_cursor: string }>(sim.urls.clob, "GET", `/markets?next_cursor=${cursor}`))
+          .body,
+      );
+      seen.push(...page.data.map((d) => d.condition_id));
+      cursor = page.next_cursor;
+    }
+    expect(cursor).toBe("LTE=");
+    expect(new Set(seen).size).toBe(5);
+    const one = (await rest(sim.urls.clob, "GET", `/markets/${seen[0]}`)).body as { tokens: { outcome: string }[] };
+    parse(WireClobMarketSchema, one);
+    expect(one.tokens.map((t) => t.outcome)).toEqual(["Up", "Down"]);
+  });
+});
+
+describe("L2 authentication", () => {
+  it("accepts a signature over the path without query and rejects tampering with the venue's 401", async () => {
+    const { sim } = await startSim();
+    const me = sim.credentials;
+    const good = await rest(sim.urls.clob, "GET", "/data/orders?next_cursor=MA==", { creds: me });
+    expect(good.status).toBe(200);
+    const wrongSecret: Creds = { ...me, secret: Buffer.alloc(32, 7).toString("base64") };
+    const bad = await rest(sim.urls.clob, "GET", "/data/orders", { creds: wrongSecret });
+    expect(bad.status).toBe(401);
+    expect(parse(WireErrorBodySchema, bad.body)).toEqual({ error: "Unauthorized/Invalid api key" });
+    expect((await rest(sim.urls.clob, "GET", "/data/orders")).status).toBe(401);
+    // the body is signed byte-for-byte: re-serializing with spaces breaks the signature
+    const body = orderBody(me, sim.venue.allMarkets()[0]!.info.yes.tokenId, "BUY", 0.3, 10);
+    const { buildL2Headers } = await import("@mm/protocol");
+    const h = buildL2Headers(
+      me.address,
+      { key: me.apiKey, secret: me.secret, passphrase: me.passphrase },
+      { method: "POST", path: "/order", body: JSON.stringify(body) },
+      T0 / 1000,
+    );
+    const r = await fetch(`${sim.urls.clob}/order`, { method: "POST", headers: { ...h }, body: JSON.stringify(body, null, 1) });
+    expect(r.status).toBe(401);
+  });
+
+  it("L1 create then derive returns the same deterministic credentials", async () => {
+    const { sim } = await startSim();
+    const headers = { POLY_ADDRESS: ALT, POLY_SIGNATURE: `0x${"ab".repeat(65)}`, POLY_TIMESTAMP: String(T0 / 1000), POLY_NONCE: "0" };
+    const created = await fetch(`${sim.urls.clob}/auth/api-key`, { method: "POST", headers });
+    const c = (await created.json()) as { apiKey: string; secret: string; passphrase: string };
+    expect(c.apiKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(c.secret).toHaveLength(44);
+    expect(c.passphrase).toMatch(/^[0-9a-f]{64}$/);
+    const again = await fetch(`${sim.urls.clob}/auth/api-key`, { method: "POST", headers });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ error: "Could not create api key" });
+    const derived = await (await fetch(`${sim.urls.clob}/auth/derive-api-key`, { headers })).json();
+    expect(derived).toEqual(c);
+    expect((await fetch(`${sim.urls.clob}/auth/derive-api-key`, { headers: { POLY_ADDRESS: ALT } })).status).toBe(401);
+  });
+});
+
+describe("trading routes", () => {
+  it("places, lists, pages and cancels orders; batch legs reject inside a 200", async () => {
+    const { sim } = await startSim({ pageSize: 2 });
+    const { clob } = sim.urls;
+    const me = sim.credentials;
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    const placed = await rest<Record<string, unknown>>(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10), creds: me });
+    expect(placed.status).toBe(200);
+    parse(WireOrderResponseSchema, placed.body);
+    expect(placed.body).toMatchObject({ success: true, errorMsg: "", status: "live" });
+    const id = placed.body.orderID as string;
+    expect(id).toMatch(/^0x[0-9a-f]{64}$/);
+    // duplicate of the exact same signed order
+    const dupBody = orderBody(me, yes, "BUY", 0.31, 10);
+    expect((await rest(clob, "POST", "/order", { body: dupBody, creds: me })).status).toBe(200);
+    const dup = await rest<{ error: string }>(clob, "POST", "/order", { body: dupBody, creds: me });
+    expect(dup.status).toBe(400);
+    expect(dup.body.error).toMatch(/is invalid\. Duplicated\.$/);
+    // batch: one good, one off-grid leg
+    const batch = await rest<Record<string, unknown>[]>(clob, "POST", "/orders", {
+      body: [orderBody(me, yes, "BUY", 0.32, 10), { ...orderBody(me, yes, "BUY", 0.33, 10), owner: "someone-else" }],
+      creds: me,
+    });
+    expect(batch.status).toBe(200);
+    parse(WireOrdersResponseSchema, batch.body);
+    expect(batch.body[0]).toMatchObject({ success: true, errorMsg: "", status: "live" });
+    expect(batch.body[1]).toMatchObject({ success: true, orderID: "", errorMsg: "the order owner has to be the owner of the API KEY" });
+    const tooMany = await rest(clob, "POST", "/orders", {
+      body: Array.from({ length: 16 }, () => orderBody(me, yes, "BUY", 0.2, 10)),
+      creds: me,
+    });
+    expect(tooMany).toMatchObject({ status: 400, body: { error: "Too many orders in payload: 16, max allowed: 15" } });
+    // venue validation texts come through
+    const small = await rest<{ error: string }>(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 2), creds: me });
+    expect(small.status).toBe(400);
+    expect(small.body.error).toMatch(/Size \(2\) lower than the minimum: 5$/);
+    // pagination of /data/orders
+    const ids: string[] = [];
+    let cursor = "";
+    for (let i = 0; i < 5; i++) {
+      const p = await rest<{ data: { id: string }[]; next_cursor: string }>(
+        clob,
+        "GET",
+        `/data/orders${cursor ? `?next_cursor=${cursor}` : ""}`,
+        { creds: me },
+      );
+      parse(WireOpenOrdersPageSchema, p.body);
+      ids.push(...p.body.data.map((o) => o.id));
+      cursor = p.body.next_cursor;
+      if (cursor === "LTE=") break;
+    }
+    expect(cursor).toBe("LTE=");
+    expect(ids).toHaveLength(3);
+    const one = await rest(clob, "GET", `/data/order/${id}`, { creds: me });
+    parse(WireOpenOrderSchema, one.body);
+    const cancel = await rest(clob, "DELETE", "/order", { body: { orderID: id }, creds: me });
+    expect(parse(WireCancelResponseSchema, cancel.body)).toEqual({ canceled: [id], not_canceled: {} });
+    const again = await rest(clob, "DELETE", "/order", { body: { orderID: id }, creds: me });
+    expect(again.body).toEqual({ canceled: [], not_canceled: { [id]: "already canceled or matched" } });
+    const all = await rest<{ canceled: string[] }>(clob, "DELETE", "/cancel-all", { creds: me });
+    expect(all.body.canceled).toHaveLength(2);
+  });
+
+  it("complementary BUY orders mint; the taker gets price improvement; /data/trades filters on the taker", async () => {
+    const { sim } = await startSim();
+    const { clob } = sim.urls;
+    const me = sim.credentials;
+    const other = addAccount(sim, ALT);
+    const m = sim.venue.allMarkets()[0]!;
+    // maker: BUY YES 10 @ 0.55 (seen on NO as an ask at 0.45)
+    await rest(clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "BUY", 0.55, 10), creds: me });
+    // taker: BUY NO 10 @ 0.50 crosses (0.55 + 0.50 ≥ 1) and pays only 0.45
+    const r = await rest<Record<string, unknown>>(clob, "POST", "/order", {
+      body: orderBody(other, m.info.no.tokenId, "BUY", 0.5, 10),
+      creds: other,
+    });
+    expect(r.body).toMatchObject({ success: true, status: "matched", makingAmount: "4.5", takingAmount: "10" });
+    const trades = await rest<{ data: Record<string, unknown>[] }>(clob, "GET", "/data/trades", { creds: me });
+    parse(WireClobTradesPageSchema, trades.body);
+    expect(trades.body.data).toHaveLength(1);
+    const t = trades.body.data[0]!;
+    expect(t).toMatchObject({
+      asset_id: m.info.no.tokenId,
+      side: "BUY",
+      price: "0.45",
+      size: "10",
+      trader_side: "MAKER",
+      status: "MATCHED",
+    });
+    expect(t.maker_orders).toEqual([
+      expect.objectContaining({ owner: me.apiKey, asset_id: m.info.yes.tokenId, price: "0.55", matched_amount: "10", side: "BUY" }),
+    ]);
+    // the venue quirk: asset_id filters on the TAKER order, so the maker's own token finds nothing
+    const byMyToken = await rest<{ data: unknown[] }>(clob, "GET", `/data/trades?asset_id=${m.info.yes.tokenId}`, { creds: me });
+    expect(byMyToken.body.data).toHaveLength(0);
+    const byTakerToken = await rest<{ data: unknown[] }>(clob, "GET", `/data/trades?asset_id=${m.info.no.tokenId}`, { creds: me });
+    expect(byTakerToken.body.data).toHaveLength(1);
+  });
+
+  it("reports balances as 6-decimal integer strings and heartbeats chain ids", async () => {
+    const { sim, clock } = await startSim();
+    const { clob } = sim.urls;
+    const me = sim.credentials;
+    const bal = await rest(clob, "GET", "/balance-allowance?asset_type=COLLATERAL&signature_type=0", { creds: me });
+    expect(parse(WireBalanceAllowanceSchema, bal.body)).toMatchObject({ balance: "10000000000" });
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    expect((await rest(clob, "GET", `/balance-allowance?asset_type=CONDITIONAL&token_id=${yes}`, { creds: me })).body).toMatchObject({
+      balance: "0",
+    });
+    const hb1 = await rest<{ heartbeat_id: string }>(clob, "POST", "/v1/heartbeats", { body: { heartbeat_id: null }, creds: me });
+    parse(WireHeartbeatResponseSchema, hb1.body);
+    const hb2 = await rest<{ heartbeat_id: string }>(clob, "POST", "/v1/heartbeats", {
+      body: { heartbeat_id: hb1.body.heartbeat_id },
+      creds: me,
+    });
+    expect(hb2.status).toBe(200);
+    const stale = await rest<{ error: string; heartbeat_id: string }>(clob, "POST", "/v1/heartbeats", {
+      body: { heartbeat_id: hb1.body.heartbeat_id },
+      creds: me,
+    });
+    expect(stale.status).toBe(400);
+    expect(stale.body.heartbeat_id).toBe(hb2.body.heartbeat_id);
+    // an order, then the chain lapses: all orders cancelled
+    await rest(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10), creds: me });
+    clock.advance(16_000);
+    const open = await rest<{ data: unknown[] }>(clob, "GET", "/data/orders", { creds: me });
+    expect(open.body.data).toHaveLength(0);
+  });
+});
+
+describe("Gamma and Data API", () => {
+  it("Gamma encodes outcomes, outcomePrices and clobTokenIds as JSON strings; events embed markets", async () => {
+    const { sim } = await startSim({ markets: 3 });
+    const ms = (await rest<Record<string, unknown>[]>(sim.urls.gamma, "GET", "/markets?limit=2")).body;
+    expect(ms).toHaveLength(2);
+    for (const m of ms) {
+      parse(WireGammaMarketSchema, m);
+      expect(typeof m.clobTokenIds).toBe("string");
+      expect(typeof m.outcomes).toBe("string");
+      expect(JSON.parse(m.outcomes as string)).toEqual(["Up", "Down"]);
+      const toks = JSON.parse(m.clobTokenIds as string) as string[];
+      const info = sim.venue.market(m.conditionId as string)!.info;
+      expect(toks).toEqual([info.yes.tokenId, info.no.tokenId]);
+      expect(parseGammaStringArray(m.outcomePrices as string)).toHaveLength(2);
+    }
+    const cid = ms[0]!.conditionId as string;
+    expect((await rest<unknown[]>(sim.urls.gamma, "GET", `/markets?condition_ids=${cid}`)).body).toHaveLength(1);
+    const ev = (await rest<Record<string, unknown>[]>(sim.urls.gamma, "GET", "/events")).body;
+    expect(ev).toHaveLength(3);
+    for (const e of ev) parse(WireGammaEventSchema, e);
+  });
+
+  it("Data-API trades carry seconds and numbers, and appear only after the lag", async () => {
+    const { sim, clock } = await startSim({ dataLagMs: 60_000 });
+    const me = sim.credentials;
+    const other = addAccount(sim, ALT);
+    const m = sim.venue.allMarkets()[0]!;
+    await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "BUY", 0.6, 10), creds: me });
+    await rest(sim.urls.clob, "POST", "/order", { body: orderBody(other, m.info.no.tokenId, "BUY", 0.4, 10), creds: other });
+    expect((await rest<unknown[]>(sim.urls.data, "GET", "/trades")).body).toHaveLength(0);
+    clock.advance(61_000);
+    const rows = (await rest<Record<string, unknown>[]>(sim.urls.data, "GET", "/trades")).body;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      side: "BUY",
+      asset: m.info.no.tokenId,
+      conditionId: m.info.conditionId,
+      size: 10,
+      price: 0.4,
+      timestamp: Math.floor(T0 / 1000),
+    });
+    const both = (await rest<unknown[]>(sim.urls.data, "GET", "/trades?takerOnly=false")).body;
+    expect(both).toHaveLength(2);
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After when a route's bucket is empty and counts requests per route", async () => {
+    const { sim } = await startSim({ rateLimits: { "GET /book": { limit: 3, windowMs: 10_000 } } });
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    const statuses: number[] = [];
+    let retry: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = await rest(sim.urls.clob, "GET", `/book?token_id=${yes}`);
+      statuses.push(r.status);
+      if (r.status === 429) {
+        retry = r.headers.get("retry-after");
+        expect(r.body).toEqual({ error: "Too Many Requests" });
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retry)).toBeGreaterThanOrEqual(1);
+    expect(sim.venue.requestCount("GET /book")).toBe(5);
+    const stats = (await rest<{ requests: Record<string, number> }>(sim.urls.clob, "GET", "/admin/stats")).body;
+    expect(stats.requests["GET /book"]).toBe(5);
+  });
+});
