@@ -1,0 +1,1355 @@
+/**
+ * ExecutorActor: the single writer (law A) of working orders, pending actions, inventory (settled vs
+ * pending), the reservation ledger and the risk / cooldown / resync / STOP state.
+ *
+ * One mailbox; every message (user event, gateway result, timer, control) is handled synchronously,
+ * one at a time. Intents do not queue: each market has a single latest-wins slot (law I) that is
+ * applied when the mailbox is drained (idle), through Planner then Reconciler. The venue is reached
+ * only through the `OrderGateway` port; its results come back as mailbox messages.
+ */
+import {
+  type ActionId,
+  type CancelAck,
+  type CancelAllAck,
+  type Clock,
+  type ConditionId,
+  type DesiredQuoteSet,
+  fillKey,
+  type GatewayAction,
+  type GatewayResult,
+  isSettledStatus,
+  isTerminalStatus,
+  type Mailbox,
+  type MarketInfo,
+  type OrderGateway,
+  type OrderId,
+  type OutcomeUnknown,
+  type PlaceAck,
+  type PlaceReject,
+  PRICE_SCALE,
+  type Price,
+  type RejectReason,
+  type Reservation,
+  type Side,
+  type Size,
+  type SyncResult,
+  type TickSize,
+  type TokenId,
+  type TokenPosition,
+  TRADE_STATUSES,
+  type TradeStatus,
+  tradeStatusRank,
+  type UserEvent,
+  type UserFillEvent,
+  type UserOrderEvent,
+  type Usdc,
+  type WorkingOrder,
+  type WorkingOrderState,
+  isTickSize,
+  sellableSize,
+} from "@mm/types";
+import { type ExecutorConfig, type ExecutorConfigInput, resolveExecutorConfig } from "./config.js";
+import { ReservationLedger } from "./internal/ledger.js";
+import { type ExecutorMode, type JournalBody, type JournalSink, noopJournal, type PlanSummary } from "./journal.js";
+import type { ControlCommand, ExecutorMessage, TimerName } from "./messages.js";
+import { buyCost, type PlanResult, plan, sellProceeds } from "./planner.js";
+import { type PlaceBudget, orderKey, reconcile } from "./reconciler.js";
+import { emptyStats, type ExecutorStats } from "./stats.js";
+
+export interface ExecutorHooks {
+  /** The venue rejected an order for tick / min size / price rules: market metadata should be refreshed. */
+  readonly onMarketRefreshNeeded?: (conditionId: ConditionId, reason: RejectReason) => void;
+}
+
+export interface ExecutorOptions {
+  readonly clock: Clock;
+  readonly gateway: OrderGateway;
+  readonly markets: readonly MarketInfo[];
+  /** Wallet at start: collateral and settled shares per token. A RESYNC with balances corrects them. */
+  readonly initial: { readonly collateral: Usdc; readonly tokens?: Readonly<Record<string, Size>> };
+  readonly config?: ExecutorConfigInput;
+  readonly journal?: JournalSink;
+  readonly hooks?: ExecutorHooks;
+}
+
+interface OrderRecord {
+  readonly clientOrderId: string;
+  orderId: OrderId | undefined;
+  readonly conditionId: ConditionId;
+  readonly tokenId: TokenId;
+  readonly side: Side;
+  readonly price: Price;
+  readonly originalSize: number;
+  /** Booked into inventory by fill events (any status, FAILED included: the venue does not reopen it). */
+  matchedFills: number;
+  /** What the venue says matched (order events, sync). */
+  matchedEvents: number;
+  state: WorkingOrderState;
+  readonly createdAt: number;
+  readonly placeActionId: ActionId | undefined;
+  placeUnknown: boolean;
+  cancelActionId: ActionId | undefined;
+}
+
+interface FillRecord {
+  readonly tradeId: string;
+  readonly orderId: OrderId;
+  readonly tokenId: TokenId;
+  readonly side: Side;
+  readonly price: number;
+  readonly size: number;
+  readonly matchTime: number;
+  rank: number;
+  status: TradeStatus;
+  /** Where its inventory effect currently sits. */
+  booked: "none" | "pending" | "settled";
+  orderBooked: boolean;
+}
+
+interface MarketState {
+  info: MarketInfo;
+  /** The intent last applied. */
+  intent: DesiredQuoteSet | undefined;
+  /** Latest intent not yet applied (law I: one slot, overwritten). */
+  slot: DesiredQuoteSet | undefined;
+  dirty: boolean;
+  suspendedUntil: number;
+  rejectedKeys: Set<string>;
+  lastPlan: PlanResult | undefined;
+}
+
+interface Position {
+  settled: number;
+  pending: number;
+}
+
+const OPEN: ReadonlySet<WorkingOrderState> = new Set(["PENDING_NEW", "LIVE", "PENDING_CANCEL"]);
+const isOpen = (o: OrderRecord): boolean => OPEN.has(o.state);
+const isIntSize = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+const isPriceUnits = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= PRICE_SCALE;
+
+/** Snapshot of one order for tests and the status view. */
+export type OrderView = WorkingOrder & { readonly reserved: number };
+
+export interface ExecutorSnapshot {
+  readonly mode: ExecutorMode;
+  readonly stopReason: string | undefined;
+  readonly orders: readonly OrderView[];
+  readonly positions: readonly TokenPosition[];
+  readonly collateral: { readonly settled: number; readonly pending: number; readonly reserved: number };
+  readonly reservations: readonly Reservation[];
+  readonly pendingActions: number;
+}
+
+export class ExecutorActor {
+  readonly config: ExecutorConfig;
+  /** Post gateway results here (give it to the gateway as its result mailbox). */
+  readonly results: Mailbox<GatewayResult> = { post: (result) => this.post({ kind: "gateway", result }) };
+  /** Post user events here (the user feed's consumer). */
+  readonly userEvents: Mailbox<UserEvent> = { post: (event) => this.post({ kind: "user", event }) };
+  /** The strategy's single-slot output: latest wins (law I). */
+  readonly intents: Mailbox<DesiredQuoteSet> = { post: (intent) => this.offerIntent(intent) };
+
+  private readonly clock: Clock;
+  private readonly gateway: OrderGateway;
+  private readonly journal: JournalSink;
+  private readonly hooks: ExecutorHooks;
+  private readonly markets = new Map<ConditionId, MarketState>();
+  private readonly tokenMarket = new Map<TokenId, MarketState>();
+  private readonly orders = new Map<string, OrderRecord>();
+  /** Orders in PENDING_NEW / LIVE / PENDING_CANCEL (kept in sync by `reserve`). */
+  private readonly open = new Set<OrderRecord>();
+  private readonly byOrderId = new Map<OrderId, OrderRecord>();
+  private readonly pendingActions = new Map<ActionId, GatewayAction>();
+  private readonly positions = new Map<TokenId, Position>();
+  private readonly collateral: Position;
+  private readonly ledger = new ReservationLedger();
+  private readonly fills = new Map<string, FillRecord>();
+  private readonly fillsByOrderId = new Map<OrderId, FillRecord[]>();
+  private readonly orphans = new Map<OrderId, UserOrderEvent[]>();
+  private orphanCount = 0;
+  private readonly lastFillPrice = new Map<TokenId, number>();
+  private readonly startCollateral: number;
+  private readonly startTokens = new Map<TokenId, number>();
+  private readonly stats_ = emptyStats();
+
+  private readonly queue: ExecutorMessage[] = [];
+  private draining = false;
+  private nextActionId = 1;
+  private nextOrderSeq = 1;
+  private journalSeq = 0;
+
+  private stopState: { reason: string; resumeOnResync: boolean; sinceActionId: ActionId } | undefined;
+  private syncActionId: ActionId | undefined;
+  private resyncWanted = false;
+  private cancelAllActionId: ActionId | undefined;
+  private cooldownUntil = 0;
+  private lastContinuityAt: number;
+  private currentMode: ExecutorMode = "RUNNING";
+  private modeSince: number;
+  private intentChanged = false;
+
+  constructor(options: ExecutorOptions) {
+    this.config = resolveExecutorConfig(options.config);
+    this.clock = options.clock;
+    this.gateway = options.gateway;
+    this.journal = options.journal ?? noopJournal;
+    this.hooks = options.hooks ?? {};
+    this.collateral = { settled: options.initial.collateral, pending: 0 };
+    this.startCollateral = options.initial.collateral;
+    for (const m of options.markets) this.addMarket(m);
+    for (const [token, amount] of Object.entries(options.initial.tokens ?? {})) {
+      const t = token as TokenId;
+      this.position(t).settled = amount;
+      this.startTokens.set(t, amount);
+    }
+    this.modeSince = this.clock.now();
+    this.lastContinuityAt = this.modeSince;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Mailbox
+
+  /** Enqueue a message; drains synchronously unless already draining (re-entrant posts queue up). */
+  post(message: ExecutorMessage): void {
+    if (message.kind === "intent") {
+      this.offerIntent(message.intent);
+      return;
+    }
+    this.queue.push(message);
+    this.drain();
+  }
+
+  /** Overwrite the market's intent slot (law I) and drain. */
+  offerIntent(intent: DesiredQuoteSet): void {
+    const m = this.markets.get(intent.conditionId);
+    this.stats_.intentsReceived++;
+    const superseded = m?.slot !== undefined;
+    this.record({ type: "intent", intent, superseded });
+    if (!m) {
+      this.anomaly("unknown_market_intent", String(intent.conditionId));
+      return;
+    }
+    if (m.intent && intent.seq < m.intent.seq) {
+      this.anomaly("stale_intent", `seq ${intent.seq} < applied ${m.intent.seq}`);
+      return;
+    }
+    if (superseded) this.stats_.intentsSuperseded++;
+    m.slot = intent;
+    this.drain();
+  }
+
+  control(command: ControlCommand): void {
+    this.post({ kind: "control", command });
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        let i = 0;
+        for (; i < this.queue.length; i++) this.handle(this.queue[i]!);
+        this.queue.length = 0;
+        this.idleWork();
+        if (this.queue.length === 0) break;
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private handle(msg: ExecutorMessage): void {
+    this.stats_.messages++;
+    try {
+      switch (msg.kind) {
+        case "user":
+          this.record({ type: "user", event: msg.event });
+          this.onUserEvent(msg.event);
+          break;
+        case "gateway":
+          this.record({ type: "gateway", result: msg.result });
+          this.onGatewayResult(msg.result);
+          break;
+        case "timer":
+          this.record(
+            msg.conditionId ? { type: "timer", timer: msg.timer, conditionId: msg.conditionId } : { type: "timer", timer: msg.timer },
+          );
+          this.onTimer(msg.timer, msg.conditionId);
+          break;
+        case "control":
+          this.record({ type: "control", command: msg.command });
+          this.onControl(msg.command);
+          break;
+        case "intent":
+          this.offerIntent(msg.intent);
+          break;
+      }
+      this.checkRisk();
+    } catch (error) {
+      // A defect must never leave orders working unattended.
+      this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.enterStop("internal_error", false);
+    }
+    for (const m of this.markets.values()) m.dirty = true;
+    this.refreshMode("event");
+  }
+
+  private idleWork(): void {
+    for (const m of this.markets.values()) {
+      if (m.slot === undefined && !m.dirty) continue;
+      try {
+        this.applyMarket(m);
+      } catch (error) {
+        this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
+        this.enterStop("internal_error", false);
+      }
+    }
+    this.refreshMode("idle");
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Planning
+
+  private applyMarket(m: MarketState): void {
+    m.dirty = false;
+    let intentChange = false;
+    if (m.slot) {
+      intentChange = m.intent === undefined || m.slot.seq !== m.intent.seq;
+      if (intentChange) {
+        m.rejectedKeys.clear();
+        this.stats_.intentChanges++;
+      }
+      m.intent = m.slot;
+      m.slot = undefined;
+    }
+    const mode = this.mode();
+    if (mode === "STOP" || mode === "RESYNC") return;
+    const working = this.workingOf(m.info.conditionId);
+    if (!m.intent && working.length === 0) return;
+    const intent: DesiredQuoteSet = m.intent ?? {
+      conditionId: m.info.conditionId,
+      bids: [],
+      asks: [],
+      seq: -1,
+      createdAt: this.clock.now(),
+      reason: { code: "no_intent" },
+    };
+    const now = this.clock.now();
+    const planned = this.planMarket(m, intent);
+    m.lastPlan = planned;
+    this.stats_.plans++;
+    const placeAllowed = mode === "RUNNING" && now >= m.suspendedUntil && m.info.active && !m.info.closed;
+    const result = reconcile({
+      plan: planned,
+      working,
+      minOrderSize: m.info.minOrderSize,
+      undersizeTolerance: this.config.undersizeTolerance,
+      budget: this.budget(m),
+      placeAllowed,
+      blockedKeys: m.rejectedKeys,
+    });
+    for (const o of result.cancels) this.cancelOrder(this.orders.get(o.clientOrderId)!);
+    for (const p of result.places) this.placeOrder(m, p.tokenId, p.side, p.price, p.size);
+    const acted = result.cancels.length + result.places.length;
+    if (intentChange) this.stats_.actionsOnIntentChange += acted;
+    else this.stats_.actionsOnEvents += acted;
+    if (intentChange || acted > 0) {
+      const summary: PlanSummary = {
+        conditionId: m.info.conditionId,
+        intentSeq: planned.intentSeq,
+        tickSize: planned.tickSize,
+        planned: planned.orders.length,
+        residuals: planned.residuals,
+        kept: result.kept.length,
+        cancels: result.cancels.length,
+        places: result.places.length,
+        deferred: result.deferred.map((d) => ({ key: orderKey(d.order.tokenId, d.order.side, d.order.price), reason: d.reason })),
+        invalidLevels: planned.invalidLevels,
+      };
+      this.record({ type: "plan", plan: summary });
+    }
+  }
+
+  private planMarket(m: MarketState, intent: DesiredQuoteSet): PlanResult {
+    const { yes, no } = m.info;
+    let lockedYesBuy = 0;
+    let lockedNoBuy = 0;
+    let lockedNotional = 0;
+    let reusableYesSell = 0;
+    let reusableNoSell = 0;
+    let reusableBuyCollateral = 0;
+    for (const o of this.open) {
+      const r = this.ledger.get(o.clientOrderId);
+      if (!r) continue;
+      const reusable = o.conditionId === m.info.conditionId && (o.state === "LIVE" || o.state === "PENDING_NEW");
+      if (reusable) {
+        if (o.side === "SELL") {
+          if (o.tokenId === yes.tokenId) reusableYesSell += r.amount;
+          else reusableNoSell += r.amount;
+        } else reusableBuyCollateral += r.amount;
+        continue;
+      }
+      const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
+      lockedNotional += buyCost(o.price, remaining);
+      if (o.side === "BUY" && o.tokenId === yes.tokenId) lockedYesBuy += remaining;
+      if (o.side === "BUY" && o.tokenId === no.tokenId) lockedNoBuy += remaining;
+    }
+    return plan({
+      intent,
+      market: m.info,
+      yes: this.tokenPosition(yes.tokenId, this.ledger.total(yes.tokenId) - reusableYesSell),
+      no: this.tokenPosition(no.tokenId, this.ledger.total(no.tokenId) - reusableNoSell),
+      collateral: {
+        settled: this.collateral.settled as Usdc,
+        pending: this.collateral.pending,
+        reserved: (this.ledger.total("COLLATERAL") - reusableBuyCollateral) as Usdc,
+      },
+      limits: {
+        maxPositionPerToken: this.config.limits.maxPositionPerToken,
+        maxGrossPosition: this.config.limits.maxGrossPosition,
+        maxWorkingNotional: this.config.limits.maxWorkingNotional,
+        sizeLot: this.config.sizeLot,
+      },
+      locked: { yesBuy: lockedYesBuy, noBuy: lockedNoBuy, notional: lockedNotional },
+    });
+  }
+
+  /** Worst-case room: every open order counted as if it all fills; nothing released before ACK. */
+  private budget(m: MarketState): PlaceBudget {
+    const { limits } = this.config;
+    const openBuy = new Map<TokenId, number>();
+    let notional = 0;
+    for (const o of this.open) {
+      const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
+      notional += buyCost(o.price, remaining);
+      if (o.side === "BUY") openBuy.set(o.tokenId, (openBuy.get(o.tokenId) ?? 0) + remaining);
+    }
+    const sellable = new Map<TokenId, number>();
+    const buyRoom = new Map<TokenId, number>();
+    let gross = 0;
+    for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
+      const p = this.position(t);
+      sellable.set(t, sellableSize(this.tokenPosition(t, this.ledger.total(t))));
+      const exposure = Math.max(0, p.settled + p.pending) + (openBuy.get(t) ?? 0);
+      buyRoom.set(t, limits.maxPositionPerToken - exposure);
+      gross += exposure;
+    }
+    return {
+      freeCollateral: this.collateral.settled + Math.min(0, this.collateral.pending) - this.ledger.total("COLLATERAL"),
+      sellable,
+      buyRoom,
+      grossRoom: limits.maxGrossPosition - gross,
+      notionalRoom: limits.maxWorkingNotional - notional,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Actions
+
+  private submit(action: GatewayAction): void {
+    this.pendingActions.set(action.actionId, action);
+    this.stats_.actions[action.kind]++;
+    this.record({ type: "action", action });
+    try {
+      this.gateway.submit(action);
+    } catch (error) {
+      // The port promises not to throw; if it does, the outcome is unknown.
+      this.queue.push({
+        kind: "gateway",
+        result: {
+          kind: "OUTCOME_UNKNOWN",
+          actionId: action.actionId,
+          action,
+          cause: `submit threw: ${String(error)}`,
+          at: this.clock.now(),
+        },
+      });
+    }
+  }
+
+  private placeOrder(m: MarketState, tokenId: TokenId, side: Side, price: Price, size: Size): void {
+    const actionId = this.nextActionId++;
+    const clientOrderId = `${this.config.clientOrderIdPrefix}-${this.nextOrderSeq++}`;
+    const o: OrderRecord = {
+      clientOrderId,
+      orderId: undefined,
+      conditionId: m.info.conditionId,
+      tokenId,
+      side,
+      price,
+      originalSize: size,
+      matchedFills: 0,
+      matchedEvents: 0,
+      state: "PENDING_NEW",
+      createdAt: this.clock.now(),
+      placeActionId: actionId,
+      placeUnknown: false,
+      cancelActionId: undefined,
+    };
+    this.orders.set(clientOrderId, o);
+    this.reserve(o);
+    this.compact();
+    this.submit({
+      kind: "PLACE",
+      actionId,
+      order: {
+        clientOrderId,
+        conditionId: m.info.conditionId,
+        tokenId,
+        side,
+        price,
+        size,
+        orderType: "GTC",
+        postOnly: this.config.postOnly,
+        tickSize: m.info.tickSize,
+        negRisk: m.info.negRisk,
+      },
+    });
+  }
+
+  private cancelOrder(o: OrderRecord): void {
+    if (o.state !== "LIVE" || o.orderId === undefined) return;
+    const actionId = this.nextActionId++;
+    o.state = "PENDING_CANCEL";
+    o.cancelActionId = actionId;
+    // Law G: the reservation stays until the cancel ACK.
+    this.submit({ kind: "CANCEL", actionId, orderId: o.orderId, clientOrderId: o.clientOrderId });
+  }
+
+  private cancelAll(reason: string): void {
+    const actionId = this.nextActionId++;
+    this.cancelAllActionId = actionId;
+    for (const o of this.open) {
+      if (o.state === "LIVE") {
+        o.state = "PENDING_CANCEL";
+        o.cancelActionId = actionId;
+      }
+    }
+    this.submit({ kind: "CANCEL_ALL", actionId, reason });
+  }
+
+  private startSyncIfWanted(): void {
+    if (!this.resyncWanted || this.syncActionId !== undefined || this.cancelAllActionId !== undefined) return;
+    this.resyncWanted = false;
+    const actionId = this.nextActionId++;
+    this.syncActionId = actionId;
+    this.stats_.resyncs++;
+    let since = this.lastContinuityAt;
+    for (const f of this.fills.values()) if (!isTerminalStatus(f.status) && f.matchTime < since) since = f.matchTime;
+    const tradesSince = Math.max(0, Math.floor((since - this.config.resyncLookbackMs) / 1000));
+    this.submit({ kind: "SYNC", actionId, conditionIds: [...this.markets.keys()], tradesSince });
+  }
+
+  private requestResync(reason: string): void {
+    if (!this.resyncWanted) this.record({ type: "anomaly", code: "resync_requested", detail: reason });
+    this.resyncWanted = true;
+    this.startSyncIfWanted();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Modes
+
+  mode(): ExecutorMode {
+    if (this.stopState) return "STOP";
+    if (this.syncActionId !== undefined || this.resyncWanted) return "RESYNC";
+    if (this.clock.now() < this.cooldownUntil) return "COOLDOWN";
+    return "RUNNING";
+  }
+
+  private refreshMode(reason: string): void {
+    const next = this.mode();
+    if (next === this.currentMode) return;
+    const now = this.clock.now();
+    this.stats_.modeTimeMs[this.currentMode] += now - this.modeSince;
+    this.record({ type: "mode", from: this.currentMode, to: next, reason: this.stopState?.reason ?? reason });
+    this.currentMode = next;
+    this.modeSince = now;
+  }
+
+  private enterStop(reason: string, resumeOnResync: boolean): void {
+    if (this.stopState) {
+      // A latched (manual) stop is never downgraded to an auto-resuming one.
+      if (!resumeOnResync) this.stopState.resumeOnResync = false;
+      return;
+    }
+    this.stopState = { reason, resumeOnResync, sinceActionId: this.nextActionId };
+    this.cancelAll(reason);
+    this.refreshMode(reason);
+  }
+
+  private enterCooldown(ms: number, reason: string): void {
+    const until = this.clock.now() + ms;
+    if (until <= this.cooldownUntil) return;
+    this.cooldownUntil = until;
+    this.record({ type: "anomaly", code: "cooldown", detail: `${reason} for ${ms} ms` });
+    this.clock.setTimer(ms, () => this.post({ kind: "timer", timer: "cooldown_end" }));
+  }
+
+  private suspendMarket(m: MarketState, reason: RejectReason): void {
+    m.suspendedUntil = this.clock.now() + this.config.marketSuspendMs;
+    this.clock.setTimer(this.config.marketSuspendMs, () =>
+      this.post({ kind: "timer", timer: "market_resume", conditionId: m.info.conditionId }),
+    );
+    this.hooks.onMarketRefreshNeeded?.(m.info.conditionId, reason);
+  }
+
+  private onTimer(timer: TimerName, conditionId: ConditionId | undefined): void {
+    if (timer === "sync_retry") this.startSyncIfWanted();
+    if (timer === "market_resume" && conditionId) {
+      const m = this.markets.get(conditionId);
+      if (m && this.clock.now() >= m.suspendedUntil) m.suspendedUntil = 0;
+    }
+    // cooldown_end: mode() is derived from the clock.
+  }
+
+  private onControl(c: ControlCommand): void {
+    switch (c.type) {
+      case "stop":
+        this.enterStop(c.reason, c.resumeOnResync ?? false);
+        break;
+      case "kill":
+        this.enterStop(`kill_switch: ${c.reason}`, false);
+        break;
+      case "resume":
+        if (this.stopState) {
+          this.stopState = undefined;
+          this.requestResync("resume");
+        }
+        break;
+      case "resync":
+        this.requestResync(c.reason);
+        break;
+      case "market": {
+        const m = this.markets.get(c.market.conditionId);
+        if (m) {
+          m.info = c.market;
+          m.suspendedUntil = 0;
+        } else this.addMarket(c.market);
+        break;
+      }
+      case "tick_size": {
+        const m = this.markets.get(c.conditionId);
+        if (!m || !isTickSize(c.tickSize)) {
+          this.anomaly("bad_tick_size_update", `${c.conditionId} ${c.tickSize}`);
+          break;
+        }
+        m.info = { ...m.info, tickSize: c.tickSize as TickSize };
+        m.suspendedUntil = 0;
+        m.rejectedKeys.clear();
+        break;
+      }
+    }
+  }
+
+  private checkRisk(): void {
+    if (this.stopState && !this.stopState.resumeOnResync) return;
+    const { limits } = this.config;
+    const breach = (limit: string, value: number, max: number) => {
+      this.stats_.riskBreaches[limit] = (this.stats_.riskBreaches[limit] ?? 0) + 1;
+      this.record({ type: "risk", limit, value, max });
+      if (this.stopState) this.stopState.resumeOnResync = false;
+      else this.enterStop(`risk:${limit}`, false);
+    };
+    let notional = 0;
+    for (const o of this.open) {
+      notional += buyCost(o.price, Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents)));
+    }
+    if (notional > limits.maxWorkingNotional) return breach("max_working_notional", notional, limits.maxWorkingNotional);
+    let pnl = this.collateral.settled + this.collateral.pending - this.startCollateral;
+    for (const m of this.markets.values()) {
+      let gross = 0;
+      for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
+        const p = this.position(t);
+        const qty = p.settled + p.pending;
+        if (qty > limits.maxPositionPerToken) return breach("max_position", qty, limits.maxPositionPerToken);
+        gross += Math.max(0, qty);
+        const fv = m.intent?.fairValue;
+        const mark =
+          fv !== undefined && Number.isFinite(fv) ? (t === m.info.yes.tokenId ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(t) ?? 0);
+        pnl += ((qty - (this.startTokens.get(t) ?? 0)) * mark) / PRICE_SCALE;
+      }
+      if (gross > limits.maxGrossPosition) return breach("max_gross_position", gross, limits.maxGrossPosition);
+    }
+    if (pnl < -limits.maxLoss) return breach("max_loss", pnl, -limits.maxLoss);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // User events
+
+  private onUserEvent(e: UserEvent): void {
+    switch (e.kind) {
+      case "fill":
+        this.lastContinuityAt = Math.max(this.lastContinuityAt, Math.min(this.clock.now(), e.timestamp));
+        this.onFill(e);
+        break;
+      case "order":
+        this.lastContinuityAt = Math.max(this.lastContinuityAt, Math.min(this.clock.now(), e.timestamp));
+        this.onOrderEvent(e);
+        break;
+      case "resync_needed":
+        // The feed lost continuity; the venue does not replay (law D): rebuild from REST.
+        this.requestResync(`user feed: ${e.reason}`);
+        break;
+      default:
+        this.stats_.invalidEvents++;
+    }
+  }
+
+  private onFill(f: UserFillEvent): void {
+    if (
+      !isIntSize(f.size) ||
+      f.size === 0 ||
+      !isPriceUnits(f.price) ||
+      (f.side !== "BUY" && f.side !== "SELL") ||
+      !TRADE_STATUSES.includes(f.status) ||
+      typeof f.tradeId !== "string" ||
+      typeof f.orderId !== "string"
+    ) {
+      this.stats_.invalidEvents++;
+      this.anomaly("invalid_fill", JSON.stringify(f));
+      return;
+    }
+    if (!this.tokenMarket.has(f.tokenId)) {
+      this.stats_.unknownEvents++;
+      return;
+    }
+    const key = fillKey(f);
+    const rank = tradeStatusRank(f.status);
+    let rec = this.fills.get(key);
+    if (rec && rank <= rec.rank) {
+      this.stats_.duplicateFills++;
+      return;
+    }
+    if (!rec) {
+      rec = {
+        tradeId: f.tradeId,
+        orderId: f.orderId,
+        tokenId: f.tokenId,
+        side: f.side,
+        price: f.price,
+        size: f.size,
+        matchTime: Number.isFinite(f.matchTime) ? f.matchTime : this.clock.now(),
+        rank: 0,
+        status: f.status,
+        booked: "none",
+        orderBooked: false,
+      };
+      this.fills.set(key, rec);
+      const list = this.fillsByOrderId.get(f.orderId);
+      if (list) list.push(rec);
+      else this.fillsByOrderId.set(f.orderId, [rec]);
+      this.stats_.fills++;
+      this.lastFillPrice.set(f.tokenId, f.price);
+    } else if (rec.size !== f.size || rec.side !== f.side || rec.tokenId !== f.tokenId) {
+      this.anomaly("fill_changed", `${key}: first seen ${rec.side} ${rec.size} of ${rec.tokenId}, now ${f.side} ${f.size} of ${f.tokenId}`);
+    }
+    const target = f.status === "FAILED" ? "none" : isSettledStatus(f.status, this.config.settlement) ? "settled" : "pending";
+    if (f.status === "FAILED" && rec.booked !== "none") this.stats_.failedReversals++;
+    this.moveBooking(rec, target);
+    rec.rank = rank;
+    rec.status = f.status;
+    if (!rec.orderBooked) {
+      const o = this.byOrderId.get(rec.orderId);
+      if (o) this.bookFillOnOrder(o, rec);
+    }
+  }
+
+  /** Moves a fill's inventory effect between none / pending / settled (law E; FAILED → none, whenever). */
+  private moveBooking(rec: FillRecord, target: FillRecord["booked"]): void {
+    if (rec.booked === target) return;
+    this.applyFillEffect(rec, rec.booked, -1);
+    this.applyFillEffect(rec, target, +1);
+    rec.booked = target;
+  }
+
+  private applyFillEffect(rec: FillRecord, where: FillRecord["booked"], mult: 1 | -1): void {
+    if (where === "none") return;
+    const p = this.position(rec.tokenId);
+    const shares = rec.side === "BUY" ? rec.size : -rec.size;
+    const cash = rec.side === "BUY" ? -buyCost(rec.price, rec.size) : sellProceeds(rec.price, rec.size);
+    p[where] += mult * shares;
+    this.collateral[where] += mult * cash;
+  }
+
+  private bookFillOnOrder(o: OrderRecord, rec: FillRecord): void {
+    rec.orderBooked = true;
+    o.matchedFills += rec.size;
+    if (isOpen(o) && o.matchedFills >= o.originalSize) o.state = "FILLED";
+    this.reserve(o);
+  }
+
+  private onOrderEvent(e: UserOrderEvent): void {
+    if (!isIntSize(e.sizeMatched) || !isIntSize(e.originalSize) || typeof e.orderId !== "string" || typeof e.status !== "string") {
+      this.stats_.invalidEvents++;
+      this.anomaly("invalid_order_event", JSON.stringify(e));
+      return;
+    }
+    if (!this.tokenMarket.has(e.tokenId)) {
+      this.stats_.unknownEvents++;
+      return;
+    }
+    const o = this.byOrderId.get(e.orderId);
+    if (o) {
+      this.applyOrderEvent(o, e);
+      return;
+    }
+    if (this.hasUnackedPlace(e.tokenId)) {
+      // It may be one of ours whose PLACE ack has not arrived yet: hold it until the ack.
+      const list = this.orphans.get(e.orderId);
+      if (list) list.push(e);
+      else this.orphans.set(e.orderId, [e]);
+      this.stats_.orphanEvents++;
+      if (++this.orphanCount > this.config.maxOrphanEvents) {
+        const oldest = this.orphans.keys().next().value as OrderId;
+        this.orphanCount -= this.orphans.get(oldest)?.length ?? 0;
+        this.orphans.delete(oldest);
+        this.anomaly("orphan_overflow", oldest);
+      }
+      return;
+    }
+    this.adoptFromEvents(e.orderId, [e]);
+  }
+
+  private static isTerminalOrderEvent(e: UserOrderEvent, matched: number, original: number): boolean {
+    const s = e.status.toUpperCase();
+    return e.eventType === "CANCELLATION" || s.startsWith("CANCELED") || s === "INVALID" || (s === "MATCHED" && matched >= original);
+  }
+
+  private applyOrderEvent(o: OrderRecord, e: UserOrderEvent): void {
+    o.matchedEvents = Math.max(o.matchedEvents, e.sizeMatched);
+    if (isOpen(o)) {
+      const matched = Math.max(o.matchedEvents, o.matchedFills);
+      if (ExecutorActor.isTerminalOrderEvent(e, matched, o.originalSize)) o.state = matched >= o.originalSize ? "FILLED" : "CANCELED";
+      else if (o.state === "PENDING_NEW") o.state = "LIVE";
+    }
+    this.reserve(o);
+  }
+
+  /** An order of ours on our market that we do not track (lost ack, earlier session): track it so it is reserved and managed. */
+  private adoptFromEvents(orderId: OrderId, events: readonly UserOrderEvent[]): void {
+    const last = events[events.length - 1]!;
+    let matched = 0;
+    for (const e of events) matched = Math.max(matched, e.sizeMatched);
+    const terminal = events.some((e) => ExecutorActor.isTerminalOrderEvent(e, matched, e.originalSize));
+    if (terminal || matched >= last.originalSize) return;
+    this.adopt({
+      orderId,
+      conditionId: this.tokenMarket.get(last.tokenId)!.info.conditionId,
+      tokenId: last.tokenId,
+      side: last.side,
+      price: last.price,
+      originalSize: last.originalSize,
+      sizeMatched: matched as Size,
+      createdAt: last.timestamp,
+    });
+  }
+
+  private adopt(v: {
+    orderId: OrderId;
+    conditionId: ConditionId;
+    tokenId: TokenId;
+    side: Side;
+    price: Price;
+    originalSize: number;
+    sizeMatched: number;
+    createdAt: number;
+  }): void {
+    if (!isPriceUnits(v.price) || !isIntSize(v.originalSize) || (v.side !== "BUY" && v.side !== "SELL")) {
+      this.anomaly("invalid_adopted_order", v.orderId);
+      return;
+    }
+    const o: OrderRecord = {
+      clientOrderId: `adopted-${v.orderId}`,
+      orderId: v.orderId,
+      conditionId: v.conditionId,
+      tokenId: v.tokenId,
+      side: v.side,
+      price: v.price,
+      originalSize: v.originalSize,
+      matchedFills: 0,
+      matchedEvents: v.sizeMatched,
+      state: "LIVE",
+      createdAt: v.createdAt,
+      placeActionId: undefined,
+      placeUnknown: false,
+      cancelActionId: undefined,
+    };
+    this.orders.set(o.clientOrderId, o);
+    this.byOrderId.set(v.orderId, o);
+    this.stats_.adoptedOrders++;
+    this.anomaly("adopted_order", `${v.orderId} ${v.side} ${v.originalSize} @ ${v.price}`);
+    this.attachFills(o);
+    this.reserve(o);
+    if (this.stopState) this.cancelOrder(o);
+  }
+
+  private attachFills(o: OrderRecord): void {
+    if (!o.orderId) return;
+    for (const rec of this.fillsByOrderId.get(o.orderId) ?? []) if (!rec.orderBooked) this.bookFillOnOrder(o, rec);
+  }
+
+  private hasUnackedPlace(tokenId: TokenId): boolean {
+    for (const o of this.open) if (o.state === "PENDING_NEW" && o.orderId === undefined && o.tokenId === tokenId) return true;
+    return false;
+  }
+
+  /** Orphan events whose token has no unacked PLACE left: adopt live ones, drop the rest. */
+  private resolveOrphans(): void {
+    for (const [orderId, events] of this.orphans) {
+      const token = events[0]!.tokenId;
+      if (this.hasUnackedPlace(token)) continue;
+      this.orphans.delete(orderId);
+      this.orphanCount -= events.length;
+      const o = this.byOrderId.get(orderId);
+      if (o) for (const e of events) this.applyOrderEvent(o, e);
+      else this.adoptFromEvents(orderId, events);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Gateway results
+
+  private onGatewayResult(r: GatewayResult): void {
+    if (r.kind !== "HEARTBEAT_LAPSED") {
+      const action = this.pendingActions.get(r.actionId);
+      if (!action) {
+        this.anomaly("result_for_unknown_action", `${r.kind} #${r.actionId}`);
+        return;
+      }
+      this.pendingActions.delete(r.actionId);
+    }
+    switch (r.kind) {
+      case "PLACE_ACK":
+        return this.onPlaceAck(r);
+      case "PLACE_REJECT":
+        return this.onPlaceReject(r);
+      case "CANCEL_ACK":
+        return this.onCancelAck(r);
+      case "CANCEL_ALL_ACK":
+        return this.onCancelAllAck(r);
+      case "SYNC_RESULT":
+        return this.onSyncResult(r);
+      case "OUTCOME_UNKNOWN":
+        return this.onOutcomeUnknown(r);
+      case "ACTION_FAILED":
+        return this.onActionFailed(r.action, r.reason, r.message);
+      case "HEARTBEAT_LAPSED":
+        // The venue has cancelled (or will cancel) every order: learn the truth before trading again.
+        this.requestResync(`heartbeat lapsed: ${r.detail}`);
+        return;
+    }
+  }
+
+  private onPlaceAck(r: PlaceAck): void {
+    const o = this.orders.get(r.clientOrderId);
+    if (!o) {
+      this.anomaly("ack_for_unknown_order", r.clientOrderId);
+      this.requestResync("ack for unknown order");
+      return;
+    }
+    const existing = this.byOrderId.get(r.orderId);
+    if (existing && existing !== o) {
+      // Adopted from a sync or an event before this ack: merge into the original record.
+      o.matchedEvents = Math.max(o.matchedEvents, existing.matchedEvents);
+      o.matchedFills += existing.matchedFills;
+      o.state = existing.state === "PENDING_CANCEL" ? "PENDING_CANCEL" : isOpen(existing) ? "LIVE" : existing.state;
+      o.cancelActionId = existing.cancelActionId;
+      existing.state = "CANCELED";
+      existing.matchedFills = 0;
+      existing.matchedEvents = 0;
+      this.reserve(existing);
+      this.orders.delete(existing.clientOrderId);
+      this.stats_.adoptedOrders--;
+    } else if (o.state === "PENDING_NEW" || o.state === "REJECTED") {
+      o.state = "LIVE";
+    }
+    o.orderId = r.orderId;
+    o.placeUnknown = false;
+    this.byOrderId.set(r.orderId, o);
+    if (r.venueStatus === "matched") o.matchedEvents = o.originalSize;
+    const buffered = this.orphans.get(r.orderId);
+    if (buffered) {
+      this.orphans.delete(r.orderId);
+      this.orphanCount -= buffered.length;
+      for (const e of buffered) this.applyOrderEvent(o, e);
+    }
+    if (isOpen(o) && Math.max(o.matchedEvents, o.matchedFills) >= o.originalSize) o.state = "FILLED";
+    this.attachFills(o);
+    this.reserve(o);
+    this.resolveOrphans();
+    if (this.stopState && o.state === "LIVE") this.cancelOrder(o);
+  }
+
+  private onPlaceReject(r: PlaceReject): void {
+    const o = this.orders.get(r.clientOrderId);
+    this.stats_.rejectsByReason[r.reason] = (this.stats_.rejectsByReason[r.reason] ?? 0) + 1;
+    if (o && o.state === "PENDING_NEW") {
+      o.state = "REJECTED";
+      this.reserve(o);
+    }
+    const m = o ? this.markets.get(o.conditionId) : undefined;
+    if (m && o) m.rejectedKeys.add(orderKey(o.tokenId, o.side, o.price));
+    switch (r.reason) {
+      case "tick_size":
+      case "min_size":
+      case "invalid_price":
+      case "market_not_ready":
+        if (m) this.suspendMarket(m, r.reason);
+        break;
+      case "balance":
+        // Our view of the wallet disagrees with the venue's: stop placing for a while and re-read it.
+        this.enterCooldown(this.config.cooldownMs, "balance reject");
+        this.requestResync("balance reject");
+        break;
+      case "cancel_only":
+      case "trading_disabled":
+        this.enterCooldown(this.config.cancelOnlyBackoffMs, r.reason);
+        break;
+      case "rate_limited":
+      case "server_error":
+        this.enterCooldown(this.config.cooldownMs, r.reason);
+        break;
+      case "duplicate":
+        // The same signed order already exists at the venue: we do not know its state.
+        this.requestResync("duplicate order reject");
+        break;
+      case "auth":
+        this.enterStop("auth reject", false);
+        break;
+      default:
+        break;
+    }
+    this.resolveOrphans();
+  }
+
+  private onCancelAck(r: CancelAck): void {
+    const o = this.orders.get(r.clientOrderId) ?? this.byOrderId.get(r.orderId);
+    if (!o) {
+      this.anomaly("cancel_ack_for_unknown_order", r.clientOrderId);
+      return;
+    }
+    if (o.cancelActionId === r.actionId) o.cancelActionId = undefined;
+    if (!isOpen(o)) return;
+    if (r.canceled) {
+      // Law G: released now, on the ACK (the unbooked matched part stays until its fill arrives).
+      o.state = Math.max(o.matchedFills, o.matchedEvents) >= o.originalSize ? "FILLED" : "CANCELED";
+      this.reserve(o);
+      return;
+    }
+    // "already canceled or matched": its final matched size is unknown; keep it reserved and ask the venue.
+    this.requestResync(`cancel not done: ${r.reason ?? "no reason"}`);
+  }
+
+  private onCancelAllAck(r: CancelAllAck): void {
+    if (this.cancelAllActionId === r.actionId) this.cancelAllActionId = undefined;
+    const canceled = new Set(r.canceled);
+    let uncertain = false;
+    for (const o of this.orders.values()) {
+      if (o.orderId && canceled.has(o.orderId) && isOpen(o)) {
+        o.state = Math.max(o.matchedFills, o.matchedEvents) >= o.originalSize ? "FILLED" : "CANCELED";
+        o.cancelActionId = undefined;
+        this.reserve(o);
+      } else if (o.cancelActionId === r.actionId) {
+        o.cancelActionId = undefined;
+        if (isOpen(o)) uncertain = true;
+      }
+    }
+    if (uncertain) this.requestResync("cancel-all left orders unaccounted");
+    this.startSyncIfWanted();
+  }
+
+  private onOutcomeUnknown(r: OutcomeUnknown): void {
+    const a = r.action;
+    if (a.kind === "PLACE") {
+      const o = this.orders.get(a.order.clientOrderId);
+      if (o) o.placeUnknown = true;
+    } else if (a.kind === "CANCEL_ALL") {
+      this.cancelAllActionId = undefined;
+      if (this.stopState) this.cancelAll(`retry: ${a.reason}`);
+    } else if (a.kind === "SYNC") {
+      if (this.syncActionId === a.actionId) this.syncActionId = undefined;
+      this.resyncWanted = true;
+      this.clock.setTimer(this.config.syncRetryMs, () => this.post({ kind: "timer", timer: "sync_retry" }));
+      return;
+    }
+    this.requestResync(`outcome unknown: ${a.kind} #${a.actionId}`);
+  }
+
+  private onActionFailed(a: GatewayAction, reason: RejectReason, message: string): void {
+    if (a.kind !== "PLACE") this.stats_.rejectsByReason[reason] = (this.stats_.rejectsByReason[reason] ?? 0) + 1;
+    switch (a.kind) {
+      case "PLACE":
+        this.onPlaceReject({
+          kind: "PLACE_REJECT",
+          actionId: a.actionId,
+          clientOrderId: a.order.clientOrderId,
+          reason,
+          message,
+          at: this.clock.now(),
+        });
+        return;
+      case "CANCEL": {
+        const o = this.orders.get(a.clientOrderId);
+        if (o && o.cancelActionId === a.actionId) {
+          o.cancelActionId = undefined;
+          if (o.state === "PENDING_CANCEL") o.state = "LIVE";
+        }
+        if (reason === "not_found") this.requestResync("cancel: order not found");
+        return;
+      }
+      case "CANCEL_ALL":
+        this.cancelAllActionId = undefined;
+        for (const o of this.orders.values()) {
+          if (o.cancelActionId === a.actionId) {
+            o.cancelActionId = undefined;
+            if (o.state === "PENDING_CANCEL") o.state = "LIVE";
+          }
+        }
+        // The safety interrupt must go through: try again now.
+        if (this.stopState) this.cancelAll(`retry: ${a.reason}`);
+        return;
+      case "SYNC":
+        if (this.syncActionId === a.actionId) this.syncActionId = undefined;
+        this.resyncWanted = true;
+        this.clock.setTimer(this.config.syncRetryMs, () => this.post({ kind: "timer", timer: "sync_retry" }));
+        return;
+    }
+  }
+
+  private onSyncResult(r: SyncResult): void {
+    if (r.actionId !== this.syncActionId) {
+      this.anomaly("stale_sync_result", `#${r.actionId}`);
+      return;
+    }
+    this.syncActionId = undefined;
+    // 1. Fills (idempotent by key and status rank).
+    for (const f of r.fills) this.onFill(f);
+    // 2. Open orders.
+    const open = new Map<OrderId, (typeof r.openOrders)[number]>();
+    for (const v of r.openOrders) if (this.tokenMarket.has(v.tokenId)) open.set(v.orderId, v);
+    const claimed = new Set<OrderId>();
+    for (const o of this.orders.values()) {
+      if (!isOpen(o)) continue;
+      if (o.orderId !== undefined) {
+        const v = open.get(o.orderId);
+        claimed.add(o.orderId);
+        if (v) {
+          o.matchedEvents = Math.max(o.matchedEvents, isIntSize(v.sizeMatched) ? v.sizeMatched : 0);
+          if (o.state !== "PENDING_CANCEL" || o.cancelActionId === undefined || !this.pendingActions.has(o.cancelActionId))
+            o.state = "LIVE";
+        } else {
+          o.state = Math.max(o.matchedEvents, o.matchedFills) >= o.originalSize ? "FILLED" : "CANCELED";
+          o.cancelActionId = undefined;
+        }
+      } else if (
+        o.placeUnknown ||
+        (o.placeActionId !== undefined && o.placeActionId < r.actionId && !this.pendingActions.has(o.placeActionId))
+      ) {
+        // Its PLACE ran before this SYNC (serial gateway) but we never heard: find it or consider it not placed.
+        let match: OrderId | undefined;
+        for (const v of open.values()) {
+          if (claimed.has(v.orderId)) continue;
+          if (v.tokenId === o.tokenId && v.side === o.side && v.price === o.price && v.originalSize === o.originalSize) {
+            match = v.orderId;
+            break;
+          }
+        }
+        if (match) {
+          const v = open.get(match)!;
+          claimed.add(match);
+          o.orderId = match;
+          o.state = "LIVE";
+          o.matchedEvents = Math.max(o.matchedEvents, v.sizeMatched);
+          this.byOrderId.set(match, o);
+          this.attachFills(o);
+        } else o.state = "REJECTED";
+        o.placeUnknown = false;
+      }
+      this.reserve(o);
+    }
+    // Terminal orders: the sync's fills are the truth, nothing unbooked remains.
+    for (const o of this.orders.values()) {
+      if (!isOpen(o) && o.matchedEvents > o.matchedFills) {
+        o.matchedEvents = o.matchedFills;
+        this.reserve(o);
+      }
+    }
+    // 3. Open orders we did not know: ours (same API key), track them.
+    for (const v of open.values()) {
+      if (claimed.has(v.orderId) || this.byOrderId.has(v.orderId)) continue;
+      this.adopt({ ...v, sizeMatched: v.sizeMatched });
+    }
+    // 4. Balances: the wallet is the truth for settled amounts.
+    if (r.balances) this.applyBalances(r.balances);
+    // Drop forgotten terminal orders to bound memory.
+    this.compact();
+    this.lastContinuityAt = Math.max(this.lastContinuityAt, Math.min(this.clock.now(), r.at));
+    this.resolveOrphans();
+    // An auto-resuming STOP (user-feed disconnect) ends with a SYNC requested after it began.
+    if (this.stopState?.resumeOnResync && r.actionId > this.stopState.sinceActionId && !this.resyncWanted) this.stopState = undefined;
+    this.startSyncIfWanted();
+  }
+
+  private applyBalances(b: NonNullable<SyncResult["balances"]>): void {
+    const minedOnly = this.config.settlement === "CONFIRMED";
+    const minedShares = new Map<TokenId, number>();
+    let minedCash = 0;
+    if (minedOnly) {
+      for (const f of this.fills.values()) {
+        if (f.status !== "MINED") continue;
+        minedShares.set(f.tokenId, (minedShares.get(f.tokenId) ?? 0) + (f.side === "BUY" ? f.size : -f.size));
+        minedCash += f.side === "BUY" ? -buyCost(f.price, f.size) : sellProceeds(f.price, f.size);
+      }
+    }
+    for (const token of this.tokenMarket.keys()) {
+      const bal = b.tokens[token];
+      if (bal === undefined) continue;
+      if (!isIntSize(bal)) {
+        this.anomaly("invalid_balance", `${token}: ${bal}`);
+        continue;
+      }
+      const p = this.position(token);
+      const settled = bal - (minedShares.get(token) ?? 0);
+      if (settled !== p.settled) {
+        this.anomaly("balance_corrected", `${token}: ${p.settled} → ${settled}`);
+        p.settled = settled;
+      }
+    }
+    if (isIntSize(b.collateral)) {
+      const settled = b.collateral - minedCash;
+      if (settled !== this.collateral.settled) {
+        this.anomaly("collateral_corrected", `${this.collateral.settled} → ${settled}`);
+        this.collateral.settled = settled;
+      }
+    }
+  }
+
+  /** Forgets the oldest terminal, unreserved orders once there are many (late events for them are then adopted or ignored). */
+  private compact(): void {
+    if (this.orders.size <= 2048) return;
+    for (const [id, o] of this.orders) {
+      if (this.orders.size <= 1024) break;
+      if (!isOpen(o) && !this.ledger.get(id)) {
+        this.orders.delete(id);
+        if (o.orderId && this.byOrderId.get(o.orderId) === o) {
+          this.byOrderId.delete(o.orderId);
+          this.fillsByOrderId.delete(o.orderId);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Ledger, positions
+
+  /** Sets the order's reservation to what it holds now: open → original − booked fills; terminal → matched-but-unbooked. */
+  private reserve(o: OrderRecord): void {
+    if (isOpen(o)) this.open.add(o);
+    else this.open.delete(o);
+    const shares = isOpen(o) ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
+    if (o.side === "SELL") this.ledger.set(o.clientOrderId, o.tokenId, shares);
+    else this.ledger.set(o.clientOrderId, "COLLATERAL", buyCost(o.price, shares));
+  }
+
+  private position(t: TokenId): Position {
+    let p = this.positions.get(t);
+    if (!p) {
+      p = { settled: 0, pending: 0 };
+      this.positions.set(t, p);
+    }
+    return p;
+  }
+
+  private tokenPosition(t: TokenId, reserved: number): TokenPosition {
+    const p = this.position(t);
+    return { tokenId: t, settled: p.settled as Size, pending: p.pending, reserved: Math.max(0, reserved) as Size };
+  }
+
+  private addMarket(info: MarketInfo): void {
+    const m: MarketState = {
+      info,
+      intent: undefined,
+      slot: undefined,
+      dirty: false,
+      suspendedUntil: 0,
+      rejectedKeys: new Set(),
+      lastPlan: undefined,
+    };
+    this.markets.set(info.conditionId, m);
+    this.tokenMarket.set(info.yes.tokenId, m);
+    this.tokenMarket.set(info.no.tokenId, m);
+  }
+
+  private workingOf(conditionId: ConditionId): WorkingOrder[] {
+    const out: WorkingOrder[] = [];
+    for (const o of this.open) if (o.conditionId === conditionId) out.push(this.view(o));
+    return out;
+  }
+
+  private view(o: OrderRecord): OrderView {
+    return {
+      clientOrderId: o.clientOrderId,
+      ...(o.orderId ? { orderId: o.orderId } : {}),
+      conditionId: o.conditionId,
+      tokenId: o.tokenId,
+      side: o.side,
+      price: o.price,
+      originalSize: o.originalSize as Size,
+      matchedSize: Math.max(o.matchedFills, o.matchedEvents) as Size,
+      state: o.state,
+      createdAt: o.createdAt,
+      reserved: this.ledger.get(o.clientOrderId)?.amount ?? 0,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Journal, stats, inspection
+
+  private record(body: JournalBody): void {
+    this.journal.append({ seq: ++this.journalSeq, at: this.clock.now(), ...body });
+  }
+
+  private anomaly(code: string, detail: string): void {
+    this.stats_.anomalies++;
+    this.record({ type: "anomaly", code, detail });
+  }
+
+  /** Metrics as a plain object (mode time includes the current mode up to now). */
+  stats(): ExecutorStats & { readonly inventory: readonly TokenPosition[]; readonly mode: ExecutorMode } {
+    const s = structuredClone(this.stats_);
+    s.modeTimeMs[this.currentMode] += this.clock.now() - this.modeSince;
+    return { ...s, inventory: this.snapshot().positions, mode: this.mode() };
+  }
+
+  snapshot(): ExecutorSnapshot {
+    const positions: TokenPosition[] = [];
+    for (const [t] of this.positions) positions.push(this.tokenPosition(t, this.ledger.total(t)));
+    return {
+      mode: this.mode(),
+      stopReason: this.stopState?.reason,
+      orders: [...this.orders.values()].map((o) => this.view(o)),
+      positions,
+      collateral: { settled: this.collateral.settled, pending: this.collateral.pending, reserved: this.ledger.total("COLLATERAL") },
+      reservations: this.ledger.list(),
+      pendingActions: this.pendingActions.size,
+    };
+  }
+
+  /** Self-check of the ledger and order bookkeeping (empty when consistent). For tests and health checks. */
+  audit(): string[] {
+    const problems = this.ledger.audit();
+    const seen = new Set<string>();
+    for (const r of this.ledger.list()) {
+      if (seen.has(r.clientOrderId)) problems.push(`double reservation ${r.clientOrderId}`);
+      seen.add(r.clientOrderId);
+      const o = this.orders.get(r.clientOrderId);
+      if (!o) problems.push(`reservation for unknown order ${r.clientOrderId}`);
+    }
+    for (const o of this.orders.values()) {
+      if (o.matchedFills < 0 || o.matchedEvents < 0) problems.push(`negative matched on ${o.clientOrderId}`);
+      if (o.orderId && this.byOrderId.get(o.orderId) !== o && isOpen(o)) problems.push(`order id index broken for ${o.clientOrderId}`);
+    }
+    return problems;
+  }
+}

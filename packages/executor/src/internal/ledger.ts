@@ -1,0 +1,54 @@
+/**
+ * The reservation ledger: one entry per open order (keyed by client order id), so an order can never
+ * hold two reservations. Totals per asset are kept incrementally and can be re-derived (`audit`).
+ * An entry is set to what the order holds NOW (`set`), so every update is idempotent; amounts are
+ * clamped at 0 and a zero entry is removed.
+ */
+import type { Reservation, TokenId } from "@mm/types";
+
+export class ReservationLedger {
+  private readonly entries = new Map<string, Reservation>();
+  private readonly totals = new Map<string, number>();
+
+  set(clientOrderId: string, asset: "COLLATERAL" | TokenId, amount: number): void {
+    const next = amount > 0 ? amount : 0;
+    const prev = this.entries.get(clientOrderId);
+    if (prev) {
+      if (prev.asset === asset && prev.amount === next) return;
+      this.totals.set(prev.asset, (this.totals.get(prev.asset) ?? 0) - prev.amount);
+    }
+    if (next === 0) {
+      this.entries.delete(clientOrderId);
+      return;
+    }
+    this.entries.set(clientOrderId, { clientOrderId, asset, amount: next });
+    this.totals.set(asset, (this.totals.get(asset) ?? 0) + next);
+  }
+
+  get(clientOrderId: string): Reservation | undefined {
+    return this.entries.get(clientOrderId);
+  }
+
+  total(asset: "COLLATERAL" | TokenId): number {
+    return this.totals.get(asset) ?? 0;
+  }
+
+  list(): Reservation[] {
+    return [...this.entries.values()];
+  }
+
+  /** Problems found re-deriving the totals (empty when consistent). */
+  audit(): string[] {
+    const sums = new Map<string, number>();
+    const problems: string[] = [];
+    for (const r of this.entries.values()) {
+      if (!(r.amount > 0)) problems.push(`reservation ${r.clientOrderId} is ${r.amount}`);
+      sums.set(r.asset, (sums.get(r.asset) ?? 0) + r.amount);
+    }
+    for (const [asset, t] of this.totals) {
+      if (t < 0) problems.push(`total reserved ${asset} is negative: ${t}`);
+      if ((sums.get(asset) ?? 0) !== t) problems.push(`total reserved ${asset} ${t} != Σ entries ${sums.get(asset) ?? 0}`);
+    }
+    return problems;
+  }
+}

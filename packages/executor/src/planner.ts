@@ -1,0 +1,234 @@
+/**
+ * Planner (pure): YES-space `DesiredQuoteSet` → legal token-space `PlannedOrder`s plus explicit
+ * `Residual`s (law F). Plain synchronous integer code; no allocation beyond the output arrays.
+ *
+ * Rules, applied per intent level (bid 0, ask 0, bid 1, ask 1, … so the best levels of both sides get
+ * first call on shared budgets):
+ * 1. Round to the market's current tick in the direction that is never worse for us: bids down, asks
+ *    up. A bid above 1 − tick is lowered to 1 − tick and an ask below tick is raised to tick (safe
+ *    direction); a bid below tick or an ask above 1 − tick cannot be expressed → `price_out_of_range`.
+ *    Levels that round onto the same price are merged. Levels that would cross our own other side are
+ *    dropped (`price_out_of_range`): we never plan a self-trade.
+ * 2. Sizes are floored to the size lot; the dust is a `below_min_size` residual.
+ * 3. Reduce first: a YES ask is SELL YES @ p out of settled, unreserved YES (law E, `sellableSize`);
+ *    the rest is BUY NO @ 1 − p. A YES bid is SELL NO @ 1 − p out of settled NO, the rest BUY YES @ p.
+ *    One level may split across both routes; each part must itself reach the minimum order size,
+ *    otherwise it becomes a residual (law F).
+ * 4. BUYs need free collateral (settled + unsettled outflows − reservations) and fit the risk caps
+ *    (position per token, gross YES+NO, working notional); what does not fit is a residual.
+ *
+ * "Reserved" in the input means held by orders this plan cannot reuse (orders being cancelled,
+ * other markets): the executor counts its own resting orders of this market as reusable, because the
+ * Reconciler keeps an order whose price and size still match.
+ */
+import {
+  type CollateralPosition,
+  type DesiredQuoteSet,
+  type ExecutionPlan,
+  type IntentSide,
+  type MarketInfo,
+  type Outcome,
+  PRICE_SCALE,
+  type PlannedOrder,
+  type Price,
+  type QuoteLevel,
+  type Residual,
+  type ResidualReason,
+  roundToTick,
+  type Size,
+  sellableSize,
+  type TokenPosition,
+} from "@mm/types";
+
+export interface PlannerLimits {
+  readonly maxPositionPerToken: number;
+  readonly maxGrossPosition: number;
+  readonly maxWorkingNotional: number;
+  readonly sizeLot: number;
+}
+
+/** Exposure this plan cannot reuse: open BUY remaining (could still fill) and notional of such orders. */
+export interface LockedExposure {
+  readonly yesBuy: number;
+  readonly noBuy: number;
+  /** micro-USDC of open orders the plan cannot reuse (all markets). */
+  readonly notional: number;
+}
+
+export interface PlannerInput {
+  readonly intent: DesiredQuoteSet;
+  readonly market: MarketInfo;
+  readonly yes: TokenPosition;
+  readonly no: TokenPosition;
+  readonly collateral: CollateralPosition;
+  readonly limits: PlannerLimits;
+  readonly locked?: LockedExposure;
+}
+
+export interface PlanResult extends ExecutionPlan {
+  /** Intent levels that were not numbers at all (NaN, negative, non-finite): ignored and counted. */
+  readonly invalidLevels: number;
+}
+
+/** Collateral a BUY holds: price × size rounded up to whole micro-USDC. */
+export const buyCost = (price: number, size: number): number => Math.ceil((price * size) / PRICE_SCALE);
+/** Collateral a SELL brings: rounded down. */
+export const sellProceeds = (price: number, size: number): number => Math.floor((price * size) / PRICE_SCALE);
+
+interface MergedLevel {
+  readonly side: IntentSide;
+  readonly yesPrice: Price;
+  size: number;
+  readonly level: number;
+}
+
+const NO_LOCK: LockedExposure = { yesBuy: 0, noBuy: 0, notional: 0 };
+
+export function plan(input: PlannerInput): PlanResult {
+  const { intent, market, limits } = input;
+  const tick = market.tickSize;
+  const min = market.minOrderSize;
+  const lot = limits.sizeLot;
+  const locked = input.locked ?? NO_LOCK;
+  const orders: PlannedOrder[] = [];
+  const residuals: Residual[] = [];
+  let invalidLevels = 0;
+
+  const residual = (side: IntentSide, price: Price, size: number, level: number, reason: ResidualReason) => {
+    if (size > 0) residuals.push({ intentSide: side, price, size: size as Size, level, reason });
+  };
+
+  // 1. Round, validate and merge per side.
+  const merge = (side: IntentSide, levels: readonly QuoteLevel[]): MergedLevel[] => {
+    const out: MergedLevel[] = [];
+    for (let i = 0; i < levels.length; i++) {
+      const q = levels[i]!;
+      const p = q.price as number;
+      const s = q.size as number;
+      if (!Number.isFinite(p) || !Number.isFinite(s) || s < 0 || p < 0 || p > PRICE_SCALE) {
+        invalidLevels++;
+        continue;
+      }
+      const lots = Math.floor(s / lot) * lot;
+      residual(side, q.price, s - lots, i, "below_min_size");
+      if (lots === 0) continue;
+      let yp = roundToTick(p, tick, side === "BID" ? "down" : "up") as number;
+      if (side === "BID") {
+        if (yp > PRICE_SCALE - tick) yp = PRICE_SCALE - tick;
+        if (yp < tick) {
+          residual(side, q.price, lots, i, "price_out_of_range");
+          continue;
+        }
+      } else {
+        if (yp < tick) yp = tick;
+        if (yp > PRICE_SCALE - tick) {
+          residual(side, q.price, lots, i, "price_out_of_range");
+          continue;
+        }
+      }
+      const prev = out.find((m) => m.yesPrice === yp);
+      if (prev) prev.size += lots;
+      else out.push({ side, yesPrice: yp as Price, size: lots, level: i });
+    }
+    return out;
+  };
+  const bids = merge("BID", intent.bids);
+  const asks = merge("ASK", intent.asks);
+
+  // Never plan a self-cross: drop bids at/above our best ask and asks at/below our best bid.
+  let bestBid = -1;
+  let bestAsk = PRICE_SCALE + 1;
+  for (const b of bids) if (b.yesPrice > bestBid) bestBid = b.yesPrice;
+  for (const a of asks) if (a.yesPrice < bestAsk) bestAsk = a.yesPrice;
+  const keepBids = bids.filter((b) => b.yesPrice < bestAsk || (residual("BID", b.yesPrice, b.size, b.level, "price_out_of_range"), false));
+  const keepAsks = asks.filter((a) => a.yesPrice > bestBid || (residual("ASK", a.yesPrice, a.size, a.level, "price_out_of_range"), false));
+
+  // Budgets, consumed level by level.
+  const sellable = { YES: floorLot(sellableSize(input.yes), lot), NO: floorLot(sellableSize(input.no), lot) };
+  let freeCollateral = Math.max(0, input.collateral.settled + Math.min(0, input.collateral.pending) - input.collateral.reserved);
+  const pos = { YES: Math.max(0, input.yes.settled + input.yes.pending), NO: Math.max(0, input.no.settled + input.no.pending) };
+  const plannedBuy = { YES: 0, NO: 0 };
+  const lockedBuy = { YES: locked.yesBuy, NO: locked.noBuy };
+  let notionalRoom = Math.max(0, limits.maxWorkingNotional - locked.notional);
+
+  const route = (m: MergedLevel) => {
+    const { side, yesPrice, size, level } = m;
+    if (size < min) {
+      residual(side, yesPrice, size, level, "below_min_size");
+      return;
+    }
+    const sellOutcome: Outcome = side === "ASK" ? "YES" : "NO";
+    const buyOutcome: Outcome = side === "ASK" ? "NO" : "YES";
+    const sellPrice = (side === "ASK" ? yesPrice : PRICE_SCALE - yesPrice) as Price;
+    const buyPrice = (side === "ASK" ? PRICE_SCALE - yesPrice : yesPrice) as Price;
+
+    // Reduce first: SELL out of settled, unreserved inventory.
+    const sellByNotional = floorLot(Math.floor((notionalRoom * PRICE_SCALE) / sellPrice), lot);
+    let sellPart = Math.min(size, sellable[sellOutcome], sellByNotional);
+    if (sellPart < min) sellPart = 0;
+    if (sellPart > 0) {
+      orders.push(order(market, sellOutcome, "SELL", sellPrice, sellPart, side, level));
+      sellable[sellOutcome] -= sellPart;
+      notionalRoom -= buyCost(sellPrice, sellPart);
+    }
+    const rest = size - sellPart;
+    if (rest === 0) return;
+    if (rest < min) {
+      // Only possible after a SELL part: the remainder alone is not a legal order (law F).
+      residual(side, yesPrice, rest, level, "below_min_size");
+      return;
+    }
+    // The rest goes through the BUY route of the complementary token.
+    const byCollateral = floorLot(Math.floor((freeCollateral * PRICE_SCALE) / buyPrice), lot);
+    const byPosition = limits.maxPositionPerToken - pos[buyOutcome] - lockedBuy[buyOutcome] - plannedBuy[buyOutcome];
+    const byGross = limits.maxGrossPosition - pos.YES - pos.NO - lockedBuy.YES - lockedBuy.NO - plannedBuy.YES - plannedBuy.NO;
+    const byNotional = floorLot(Math.floor((notionalRoom * PRICE_SCALE) / buyPrice), lot);
+    const byRisk = floorLot(Math.max(0, Math.min(byPosition, byGross, byNotional)), lot);
+    let buyPart = Math.min(rest, byCollateral, byRisk);
+    if (buyPart < min) buyPart = 0;
+    if (buyPart > 0) {
+      orders.push(order(market, buyOutcome, "BUY", buyPrice, buyPart, side, level));
+      const cost = buyCost(buyPrice, buyPart);
+      freeCollateral -= cost;
+      notionalRoom -= cost;
+      plannedBuy[buyOutcome] += buyPart;
+    }
+    const left = rest - buyPart;
+    // left > 0 only when collateral or a risk cap bound (both ≥ rest would have bought it all).
+    if (left > 0) residual(side, yesPrice, left, level, byCollateral <= byRisk ? "insufficient_collateral" : "risk_limit");
+  };
+
+  const n = Math.max(keepBids.length, keepAsks.length);
+  for (let i = 0; i < n; i++) {
+    const b = keepBids[i];
+    if (b) route(b);
+    const a = keepAsks[i];
+    if (a) route(a);
+  }
+  return { conditionId: intent.conditionId, intentSeq: intent.seq, tickSize: tick, orders, residuals, invalidLevels };
+}
+
+function floorLot(x: number, lot: number): number {
+  return x <= 0 ? 0 : Math.floor(x / lot) * lot;
+}
+
+function order(
+  market: MarketInfo,
+  outcome: Outcome,
+  side: "BUY" | "SELL",
+  price: Price,
+  size: number,
+  intentSide: IntentSide,
+  level: number,
+): PlannedOrder {
+  return {
+    tokenId: outcome === "YES" ? market.yes.tokenId : market.no.tokenId,
+    outcome,
+    side,
+    price,
+    size: size as Size,
+    route: outcome === "YES" ? "direct" : "complement",
+    intentSide,
+    level,
+  };
+}

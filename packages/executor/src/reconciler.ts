@@ -1,0 +1,179 @@
+/**
+ * Reconciler (pure): diff an `ExecutionPlan` against our working orders of the same market.
+ *
+ * - Keep: a resting order (LIVE or PENDING_NEW) at exactly a planned token/side/price is kept, oldest
+ *   first (best queue position), while the kept remaining stays ≤ the planned size. A shortfall within
+ *   `undersizeTolerance` is left alone; a bigger one is topped up with an extra order when the
+ *   shortfall is itself a legal order (≥ min size). Resizing by cancel/replace is never needed for a
+ *   small partial fill: queue position is worth money.
+ * - Cancel: LIVE orders that no longer fit. A PENDING_NEW order has no venue id yet and cannot be
+ *   cancelled; it is reported in `awaitingAck` and cancelled on a later pass once acked.
+ * - Place: what is missing, in plan order, only when the budget allows, measured on the worst case
+ *   (every open order still counted — cancelled orders release nothing until their cancel ACK, law G):
+ *   SELLs need settled unreserved inventory (law E) and are held back while any SELL of the same token
+ *   has a cancel in flight or is being cancelled now (law H: no replacement SELL before the old
+ *   SELL's cancel ACK, so two SELLs never overlap); BUYs need free collateral and risk room.
+ *   What cannot be placed now is `deferred` with a reason; the actor replans after the next event.
+ */
+import type { PlannedOrder, Side, TokenId, WorkingOrder } from "@mm/types";
+import { buyCost } from "./planner.js";
+import type { ExecutionPlan } from "@mm/types";
+
+/** Worst-case room for new orders right now. Mutated by `reconcile` as it places. */
+export interface PlaceBudget {
+  /** micro-USDC: settled + unsettled outflows − every reservation. */
+  freeCollateral: number;
+  /** Per token: `sellableSize` with every reservation counted. */
+  readonly sellable: Map<TokenId, number>;
+  /** Per token: max position − (position + every open BUY remaining). */
+  readonly buyRoom: Map<TokenId, number>;
+  /** Max gross − (YES + NO position + every open BUY remaining). */
+  grossRoom: number;
+  /** Max working notional − Σ notional of every open order. */
+  notionalRoom: number;
+}
+
+export type DeferReason =
+  /** Mode or market state forbids PLACE (STOP, RESYNC, COOLDOWN, market suspended). */
+  | "placing_disabled"
+  /** The same order was rejected by the venue for the current intent. */
+  | "rejected_for_intent"
+  /** Law H: a SELL of this token has a cancel in flight. */
+  | "sell_cancel_pending"
+  /** Settled unreserved inventory is held by orders still open (law E/G). */
+  | "inventory_held"
+  /** Free collateral is held by orders still open (law G). */
+  | "collateral_held"
+  /** Worst-case position / gross / notional room is held by orders still open. */
+  | "risk_held";
+
+export interface ReconcileInput {
+  readonly plan: ExecutionPlan;
+  /** This market's orders in PENDING_NEW, LIVE or PENDING_CANCEL (others are ignored). */
+  readonly working: readonly WorkingOrder[];
+  readonly minOrderSize: number;
+  readonly undersizeTolerance: number;
+  readonly budget: PlaceBudget;
+  readonly placeAllowed: boolean;
+  /** `token|side|price` keys the venue rejected for the current intent. */
+  readonly blockedKeys?: ReadonlySet<string>;
+}
+
+export interface ReconcileResult {
+  readonly cancels: WorkingOrder[];
+  readonly places: PlannedOrder[];
+  readonly kept: WorkingOrder[];
+  /** PENDING_NEW orders that no longer fit: cancel once acked. */
+  readonly awaitingAck: WorkingOrder[];
+  readonly deferred: { readonly order: PlannedOrder; readonly reason: DeferReason }[];
+}
+
+export const orderKey = (tokenId: TokenId, side: Side, price: number): string => `${tokenId}|${side}|${price}`;
+
+const remainingOf = (o: WorkingOrder): number => Math.max(0, o.originalSize - o.matchedSize);
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { plan, budget, minOrderSize } = input;
+  const cancels: WorkingOrder[] = [];
+  const places: PlannedOrder[] = [];
+  const kept: WorkingOrder[] = [];
+  const awaitingAck: WorkingOrder[] = [];
+  const deferred: { order: PlannedOrder; reason: DeferReason }[] = [];
+
+  // Resting candidates by key, oldest first; tokens with a SELL cancel in flight.
+  const byKey = new Map<string, WorkingOrder[]>();
+  const sellCancelling = new Set<TokenId>();
+  for (const o of input.working) {
+    if (o.state === "PENDING_CANCEL") {
+      if (o.side === "SELL") sellCancelling.add(o.tokenId);
+      continue;
+    }
+    if (o.state !== "LIVE" && o.state !== "PENDING_NEW") continue;
+    const k = orderKey(o.tokenId, o.side, o.price);
+    const list = byKey.get(k);
+    if (list) list.push(o);
+    else byKey.set(k, [o]);
+  }
+  for (const list of byKey.values()) if (list.length > 1) list.sort((a, b) => a.createdAt - b.createdAt);
+
+  // Planned size per key (the planner emits unique keys; summing keeps this robust).
+  const plannedByKey = new Map<string, { order: PlannedOrder; size: number }>();
+  for (const p of plan.orders) {
+    const k = orderKey(p.tokenId, p.side, p.price);
+    const e = plannedByKey.get(k);
+    if (e) e.size += p.size;
+    else plannedByKey.set(k, { order: p, size: p.size });
+  }
+
+  const drop = (o: WorkingOrder) => {
+    if (o.state === "LIVE") {
+      cancels.push(o);
+      if (o.side === "SELL") sellCancelling.add(o.tokenId);
+    } else awaitingAck.push(o);
+  };
+
+  const gaps: { order: PlannedOrder; gap: number }[] = [];
+  for (const [k, { order, size }] of plannedByKey) {
+    const list = byKey.get(k);
+    let covered = 0;
+    if (list) {
+      for (const o of list) {
+        const r = remainingOf(o);
+        if (covered + r <= size) {
+          covered += r;
+          kept.push(o);
+        } else drop(o);
+      }
+      byKey.delete(k);
+    }
+    const gap = size - covered;
+    if (gap <= 0) continue;
+    if (covered > 0 && (gap < minOrderSize || gap <= input.undersizeTolerance * size)) continue;
+    if (gap < minOrderSize) continue;
+    gaps.push({ order: covered > 0 ? { ...order, size: gap as PlannedOrder["size"] } : order, gap });
+  }
+  for (const list of byKey.values()) for (const o of list) drop(o);
+
+  // Places in plan order (best level first), each against the worst-case budget.
+  gaps.sort((a, b) => a.order.level - b.order.level);
+  for (const { order, gap } of gaps) {
+    const reason = placeBlock(input, order, gap, sellCancelling);
+    if (reason !== undefined) {
+      deferred.push({ order, reason });
+      continue;
+    }
+    if (order.side === "SELL") {
+      budget.sellable.set(order.tokenId, (budget.sellable.get(order.tokenId) ?? 0) - gap);
+      budget.notionalRoom -= buyCost(order.price, gap);
+    } else {
+      const cost = buyCost(order.price, gap);
+      budget.freeCollateral -= cost;
+      budget.notionalRoom -= cost;
+      budget.buyRoom.set(order.tokenId, (budget.buyRoom.get(order.tokenId) ?? 0) - gap);
+      budget.grossRoom -= gap;
+    }
+    places.push(order);
+  }
+  return { cancels, places, kept, awaitingAck, deferred };
+}
+
+function placeBlock(
+  input: ReconcileInput,
+  order: PlannedOrder,
+  size: number,
+  sellCancelling: ReadonlySet<TokenId>,
+): DeferReason | undefined {
+  const { budget } = input;
+  if (!input.placeAllowed) return "placing_disabled";
+  if (input.blockedKeys?.has(orderKey(order.tokenId, order.side, order.price))) return "rejected_for_intent";
+  const notional = buyCost(order.price, size);
+  if (order.side === "SELL") {
+    if (sellCancelling.has(order.tokenId)) return "sell_cancel_pending";
+    if (size > (budget.sellable.get(order.tokenId) ?? 0)) return "inventory_held";
+    if (notional > budget.notionalRoom) return "risk_held";
+    return undefined;
+  }
+  if (notional > budget.freeCollateral) return "collateral_held";
+  if (size > (budget.buyRoom.get(order.tokenId) ?? 0) || size > budget.grossRoom || notional > budget.notionalRoom) return "risk_held";
+  return undefined;
+}
