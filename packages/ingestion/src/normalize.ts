@@ -1,0 +1,255 @@
+/**
+ * REST payloads (validated against @mm/protocol's wire schemas) → ingestion's domain shapes.
+ * Pure functions returning `Result`: a malformed element is refused with a reason, never coerced.
+ */
+import { parseGammaStringArray, type WireClobBook, type WireClobMarket, type WireDataTrade, type WireGammaMarket } from "@mm/protocol";
+import type { MarketRecord } from "@mm/storage";
+import {
+  type BookLevel,
+  err,
+  ok,
+  PRICE_SCALE,
+  parseConditionId,
+  parsePrice,
+  parsePriceUnits,
+  parseSize,
+  parseSizeUnits,
+  parseTickSize,
+  parseTokenId,
+  type Price,
+  type Result,
+  SIZE_SCALE,
+  type Size,
+  type TickSize,
+  type TokenId,
+} from "@mm/types";
+import type { GammaMarket, OrderBookSnapshot, PublicTrade } from "./model.js";
+
+/** Below this a numeric timestamp is taken as seconds (1e11 ms is 1973; 1e11 s is year 5138). */
+export const SECONDS_THRESHOLD = 1e11;
+
+/** Seconds or milliseconds (number or digit string) → epoch ms; undefined when not a sane timestamp. */
+export function toEpochMs(value: unknown): number | undefined {
+  let n: number;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string" && /^\d{1,16}(\.\d+)?$/.test(value)) n = Number(value);
+  else return undefined;
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  return n < SECONDS_THRESHOLD ? Math.round(n * 1000) : Math.round(n);
+}
+
+/** ISO text → epoch ms (undefined when absent or unparseable). */
+export function isoToEpochMs(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || value.length === 0) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** A JSON-number price (Data API, price history) → price units, only when it is on the 0.0001 grid. */
+export function priceFromJsonNumber(x: unknown): Price | undefined {
+  if (typeof x !== "number" || !Number.isFinite(x) || x < 0 || x > 1) return undefined;
+  const scaled = x * PRICE_SCALE;
+  const units = Math.round(scaled);
+  return Math.abs(scaled - units) < 1e-6 ? (units as Price) : undefined;
+}
+
+/** A JSON-number size → micro-shares, only when it has at most 6 decimals. */
+export function sizeFromJsonNumber(x: unknown): Size | undefined {
+  if (typeof x !== "number" || !Number.isFinite(x) || x < 0) return undefined;
+  const scaled = x * SIZE_SCALE;
+  if (scaled > Number.MAX_SAFE_INTEGER) return undefined;
+  const units = Math.round(scaled);
+  return Math.abs(scaled - units) < 1e-3 ? (units as Size) : undefined;
+}
+
+function numberOrStringSize(v: number | string | undefined): Size | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === "number") return sizeFromJsonNumber(v);
+  const r = parseSize(v);
+  return r.ok ? r.value : undefined;
+}
+
+function numberOrStringTick(v: number | string | undefined): TickSize | undefined {
+  if (v === undefined) return undefined;
+  const r = parseTickSize(v);
+  return r.ok ? r.value : undefined;
+}
+
+function levels(wire: readonly { price: string; size: string }[], side: "bids" | "asks"): Result<BookLevel[], string> {
+  const out: BookLevel[] = [];
+  for (const l of wire) {
+    const p = parsePriceUnits(l.price);
+    const s = parseSizeUnits(l.size);
+    if (p < 0) return err(`${side}: invalid price "${l.price}"`);
+    if (s < 0) return err(`${side}: invalid size "${l.size}"`);
+    if (s === 0) continue; // an empty level carries no information
+    out.push({ price: p as Price, size: s as Size });
+  }
+  // Best first, whatever the wire order (the venue sends worst-to-best; GOTCHAS 3).
+  out.sort(side === "bids" ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
+  return ok(out);
+}
+
+export function normalizeBook(w: WireClobBook): Result<OrderBookSnapshot, string> {
+  const tokenId = parseTokenId(w.asset_id);
+  if (!tokenId.ok) return err(`asset_id: ${tokenId.error.reason}`);
+  const cid = w.market.length === 0 ? undefined : parseConditionId(w.market);
+  if (cid !== undefined && !cid.ok) return err(`market: ${cid.error.reason}`);
+  const bids = levels(w.bids, "bids");
+  if (!bids.ok) return bids;
+  const asks = levels(w.asks, "asks");
+  if (!asks.ok) return asks;
+  const tick = w.tick_size === undefined ? undefined : parseTickSize(w.tick_size);
+  if (tick !== undefined && !tick.ok) return err(`tick_size: ${tick.error.reason}`);
+  const minSize = w.min_order_size === undefined ? undefined : parseSize(w.min_order_size);
+  if (minSize !== undefined && !minSize.ok) return err(`min_order_size: ${minSize.error.reason}`);
+  const last = w.last_trade_price === undefined || w.last_trade_price === "" ? undefined : parsePrice(w.last_trade_price);
+  if (last !== undefined && !last.ok) return err(`last_trade_price: ${last.error.reason}`);
+  return ok({
+    tokenId: tokenId.value,
+    conditionId: cid?.value,
+    bids: bids.value,
+    asks: asks.value,
+    timestamp: toEpochMs(w.timestamp),
+    hash: w.hash,
+    tickSize: tick?.value,
+    minOrderSize: minSize?.value,
+    negRisk: w.neg_risk,
+    lastTradePrice: last?.value,
+  });
+}
+
+/** Deterministic key of a Data-API print (there is no trade id on that endpoint). */
+export function publicTradeKey(t: Omit<PublicTrade, "key">): string {
+  return [t.txHash ?? "-", t.tokenId, t.proxyWallet ?? "-", t.side, t.price, t.size, t.timestamp].join(":");
+}
+
+export function normalizeDataTrade(w: WireDataTrade): Result<PublicTrade, string> {
+  const cid = parseConditionId(w.conditionId);
+  if (!cid.ok) return err(`conditionId: ${cid.error.reason}`);
+  const tid = parseTokenId(w.asset);
+  if (!tid.ok) return err(`asset: ${tid.error.reason}`);
+  const price = priceFromJsonNumber(w.price);
+  if (price === undefined) return err(`price ${String(w.price)} is not a price in [0, 1] on the 0.0001 grid`);
+  const size = sizeFromJsonNumber(w.size);
+  if (size === undefined) return err(`size ${String(w.size)} is not a non-negative size with at most 6 decimals`);
+  const timestamp = toEpochMs(w.timestamp);
+  if (timestamp === undefined) return err(`timestamp ${String(w.timestamp)} is not a unix time`);
+  const base = {
+    conditionId: cid.value,
+    tokenId: tid.value,
+    side: w.side,
+    price,
+    size,
+    timestamp,
+    outcome: w.outcome,
+    outcomeIndex: w.outcomeIndex,
+    txHash: w.transactionHash,
+    proxyWallet: w.proxyWallet,
+  };
+  return ok({ key: publicTradeKey(base), ...base });
+}
+
+const YES_LABELS = new Set(["yes", "up"]);
+const NO_LABELS = new Set(["no", "down"]);
+
+/**
+ * Chooses which of a binary market's two tokens is "YES": a token labelled Yes/Up (case-insensitive)
+ * wins, else the first outcome (MarketInfo's convention). Pairing comes from labels, never from a
+ * separately ordered list (GOTCHAS 17).
+ */
+export function pairOutcomes<T extends { readonly label: string }>(a: T, b: T): { yes: T; no: T } {
+  const la = a.label.trim().toLowerCase();
+  const lb = b.label.trim().toLowerCase();
+  if (YES_LABELS.has(lb) && !YES_LABELS.has(la)) return { yes: b, no: a };
+  if (NO_LABELS.has(la) && !NO_LABELS.has(lb)) return { yes: b, no: a };
+  return { yes: a, no: b };
+}
+
+/** CLOB `/markets` element → the stored market record (binary markets only). */
+export function normalizeClobMarket(w: WireClobMarket, updatedAt: number): Result<MarketRecord, string> {
+  const cid = parseConditionId(w.condition_id);
+  if (!cid.ok) return err(`condition_id: ${cid.error.reason}`);
+  if (w.tokens.length !== 2) return err(`not a binary market: ${w.tokens.length} tokens`);
+  const toks: { tokenId: TokenId; label: string; winner: boolean | undefined }[] = [];
+  for (const t of w.tokens) {
+    const id = parseTokenId(t.token_id);
+    if (!id.ok) return err(`token_id "${t.token_id}": ${id.error.reason}`);
+    toks.push({ tokenId: id.value, label: t.outcome, winner: t.winner });
+  }
+  const [a, b] = toks as [(typeof toks)[0], (typeof toks)[0]];
+  if (a.tokenId === b.tokenId) return err("both tokens have the same id");
+  const { yes, no } = pairOutcomes(a, b);
+  const tickSize = numberOrStringTick(w.minimum_tick_size);
+  if (tickSize === undefined) return err(`minimum_tick_size ${String(w.minimum_tick_size)} is not a supported tick size`);
+  const minOrderSize = numberOrStringSize(w.minimum_order_size);
+  if (minOrderSize === undefined) return err(`minimum_order_size ${String(w.minimum_order_size)} is not a size`);
+  const endTime = isoToEpochMs(w.end_date_iso);
+  const winners = toks.filter((t) => t.winner === true);
+  const fee = w.taker_base_fee;
+  return ok({
+    conditionId: cid.value,
+    question: w.question ?? "",
+    slug: w.market_slug ?? "",
+    yes: { tokenId: yes.tokenId, label: yes.label },
+    no: { tokenId: no.tokenId, label: no.label },
+    tickSize,
+    minOrderSize,
+    negRisk: w.neg_risk ?? false,
+    ...(endTime === undefined ? {} : { endTime }),
+    active: w.active,
+    closed: w.closed,
+    ...(fee !== undefined && Number.isSafeInteger(fee) && fee >= 0 ? { feeRateBps: fee } : {}),
+    ...(winners.length === 1 ? { winnerTokenId: winners[0]!.tokenId } : {}),
+    updatedAt,
+  });
+}
+
+export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, string> {
+  const cid = parseConditionId(w.conditionId);
+  if (!cid.ok) return err(`conditionId: ${cid.error.reason}`);
+  const outcomes = w.outcomes === undefined ? [] : parseGammaStringArray(w.outcomes);
+  if (outcomes === undefined) return err("outcomes is not a JSON array of strings");
+  const rawTokens = w.clobTokenIds === undefined ? [] : parseGammaStringArray(w.clobTokenIds);
+  if (rawTokens === undefined) return err("clobTokenIds is not a JSON array of strings");
+  const tokenIds: TokenId[] = [];
+  for (const t of rawTokens) {
+    const r = parseTokenId(t);
+    if (!r.ok) return err(`clobTokenIds "${t}": ${r.error.reason}`);
+    tokenIds.push(r.value);
+  }
+  if (tokenIds.length > 0 && tokenIds.length !== outcomes.length) {
+    return err(`${tokenIds.length} clobTokenIds for ${outcomes.length} outcomes`);
+  }
+  let outcomePrices: number[] | undefined;
+  if (w.outcomePrices !== undefined) {
+    const raw = parseGammaStringArray(w.outcomePrices);
+    if (raw === undefined) return err("outcomePrices is not a JSON array");
+    outcomePrices = raw.map(Number);
+    if (outcomePrices.some((p) => !Number.isFinite(p) || p < 0 || p > 1)) return err("outcomePrices outside [0, 1]");
+  }
+  const tickSize = numberOrStringTick(w.orderPriceMinTickSize);
+  if (w.orderPriceMinTickSize !== undefined && tickSize === undefined) {
+    return err(`orderPriceMinTickSize ${String(w.orderPriceMinTickSize)} is not a supported tick size`);
+  }
+  const minOrderSize = numberOrStringSize(w.orderMinSize);
+  if (w.orderMinSize !== undefined && minOrderSize === undefined) return err(`orderMinSize ${String(w.orderMinSize)} is not a size`);
+  return ok({
+    id: w.id,
+    conditionId: cid.value,
+    question: w.question ?? "",
+    slug: w.slug ?? "",
+    outcomes,
+    tokenIds,
+    outcomePrices,
+    active: w.active ?? false,
+    closed: w.closed ?? false,
+    archived: w.archived ?? false,
+    enableOrderBook: w.enableOrderBook,
+    tickSize,
+    minOrderSize,
+    negRisk: w.negRisk ?? false,
+    startTime: isoToEpochMs(w.startDate ?? w.eventStartTime),
+    endTime: isoToEpochMs(w.endDate),
+  });
+}
