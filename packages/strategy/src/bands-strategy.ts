@@ -129,7 +129,8 @@ export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig
     asks: ladder.asks,
     seq: inputs.seq,
     createdAt: now,
-    reason: { code, detail: `mid ${mid} skew ${skew.toFixed(1)} (exposure ${exposure.toFixed(2)} shares)` },
+    // Plain quoting carries no detail (hot path); the center is in `fairValue`.
+    reason: code === "quoting" ? { code } : { code, detail: `mid ${mid} skew ${skew.toFixed(1)} (exposure ${exposure.toFixed(2)} shares)` },
     fairValue: mid,
   };
 }

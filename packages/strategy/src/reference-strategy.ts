@@ -210,7 +210,7 @@ export interface ReferenceQuoteResult {
 
 interface Cause {
   readonly code: StrategyReasonCode;
-  readonly detail: string;
+  readonly detail?: string;
 }
 
 const pct = (annual: number): string => `${(annual * 100).toFixed(0)}%`;
@@ -379,7 +379,8 @@ export function computeReferenceQuote(inputs: StrategyInputs, c: ReferenceStrate
       detail: `exposure ${exposure.toFixed(2)} shares: ${withholdBids ? "bids" : "asks"} withheld`,
     };
   } else {
-    reason = { code: "quoting", detail: `fair ${(p * 100).toFixed(2)}¢ σ ${pct(sigmaAnnual)} τ ${formatAge(fair.tauSec * 1000)}` };
+    // No detail on the hot path: the fair value travels in `fairValue`; σ and τ are in the diagnostics.
+    reason = { code: "quoting" };
   }
   return {
     set: {
