@@ -194,11 +194,14 @@ export class MarketChannel {
     }
   }
 
-  /** Custom-feature event for every custom connection with no asset filter or subscribed to one of `tokenIds`. */
+  /**
+   * Custom-feature event for every custom connection with no asset filter or subscribed to one of
+   * `tokenIds`; an empty `tokenIds` (new_market) reaches every custom connection.
+   */
   publishCustom(tokenIds: readonly string[], frame: string): void {
     for (const c of this.conns) {
       if (!c.custom || !c.initialized) continue;
-      if (c.assets.size === 0 || tokenIds.some((t) => c.assets.has(t))) c.outbox.push(frame);
+      if (tokenIds.length === 0 || c.assets.size === 0 || tokenIds.some((t) => c.assets.has(t))) c.outbox.push(frame);
     }
   }
 
