@@ -13,6 +13,7 @@
  *    OUTCOME_UNKNOWN when it cannot be established.
  *  - Every submitted action gets exactly one result.
  */
+import { END_CURSOR } from "@mm/protocol";
 import type {
   CancelAction,
   CancelAllAction,
@@ -738,7 +739,7 @@ export class GatewayCore implements OrderGateway {
             if (isRecord(m) && typeof m.order_id === "string" && m.order_id.toLowerCase() === want) return "found";
       }
       const next = r.body.next_cursor;
-      if (typeof next !== "string" || next === "" || next === "LTE=" || next === cursor) return "absent";
+      if (typeof next !== "string" || next === "" || next === END_CURSOR || next === cursor) return "absent";
       cursor = next;
     }
     return "absent";

@@ -1,14 +1,13 @@
-/**
- * The CLOB paths the gateway calls. Provisional local table until @mm/protocol publishes its
- * index; then this becomes a view over `CLOB_PATHS`.
- */
+/** The CLOB paths the gateway calls, as @mm/protocol defines them. */
+import { CLOB_PATHS } from "@mm/protocol";
+
 export const VENUE_PATHS = {
-  order: "/order",
-  orders: "/orders",
-  cancelAll: "/cancel-all",
-  openOrders: "/data/orders",
-  orderById: (orderId: string): string => `/data/order/${orderId}`,
-  trades: "/data/trades",
-  balanceAllowance: "/balance-allowance",
-  heartbeats: "/v1/heartbeats",
+  order: CLOB_PATHS.postOrder,
+  orders: CLOB_PATHS.postOrders,
+  cancelAll: CLOB_PATHS.cancelAll,
+  openOrders: CLOB_PATHS.openOrders,
+  orderById: CLOB_PATHS.order,
+  trades: CLOB_PATHS.trades,
+  balanceAllowance: CLOB_PATHS.balanceAllowance,
+  heartbeats: CLOB_PATHS.heartbeats,
 } as const;

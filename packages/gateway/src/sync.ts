@@ -32,6 +32,7 @@ import {
   type UserFillEvent,
   type VenueOpenOrder,
 } from "@mm/types";
+import { END_CURSOR } from "@mm/protocol";
 import type { CallOutcome } from "./gateway-core.js";
 import { isRecord } from "./internal/wire.js";
 import { VENUE_PATHS } from "./routes.js";
@@ -54,7 +55,6 @@ export interface SyncFailure {
 type SyncValue = Omit<SyncResult, "kind" | "actionId" | "at">;
 type Caller = (req: VenueRequest) => Promise<CallOutcome>;
 
-const END_CURSOR = "LTE=";
 const MAX_PAGES = 1_000;
 
 function failure(out: Exclude<CallOutcome, { kind: "ok" }>, what: string): SyncFailure {
