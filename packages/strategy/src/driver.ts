@@ -13,6 +13,7 @@ import type { BookReader, Clock, DesiredQuoteSet, Mailbox, MarketInfo, Reference
 import type { InventoryReader } from "./inventory.js";
 import { pulledQuoteSet, type Strategy, type StrategyInputs } from "./strategy.js";
 import { validateDesiredQuoteSet } from "./validate.js";
+import { OpeningPriceTracker } from "./open-price.js";
 import { EwmaVolatility } from "./volatility.js";
 
 export interface StrategyDriverOptions {
@@ -34,6 +35,11 @@ export interface StrategyDriverOptions {
   readonly refreshMs?: number;
   /** Volatility estimator of the strategy's reference (default: a new `EwmaVolatility()`). */
   readonly volatility?: EwmaVolatility;
+  /**
+   * Opening price of an up/down window. Default: captured from the reference snapshots this driver
+   * reads (`OpeningPriceTracker`, 2 s tolerance) when the market has a `startTime`.
+   */
+  readonly openPrice?: () => number | undefined;
   /** First `seq` (default 1). */
   readonly initialSeq?: number;
   /** Told about a strategy that threw or returned an invalid set (the driver pulls in both cases). */
@@ -71,6 +77,7 @@ export class StrategyDriver {
   private refreshTimer: TimerHandle | undefined;
   private stopped = false;
   private latest: DesiredQuoteSet | undefined;
+  private openTracker: OpeningPriceTracker | undefined;
   private counters = { notifications: 0, computations: 0, refreshes: 0, strategyErrors: 0, invalidIntents: 0 };
 
   constructor(options: StrategyDriverOptions) {
@@ -177,7 +184,14 @@ export class StrategyDriver {
     const market = this.marketOf();
     const symbol = this.strategy.referenceSymbol;
     const reference = symbol === undefined ? undefined : this.opts.references?.reference(symbol);
-    if (reference !== undefined) this.volatility?.observeSnapshot(reference);
+    if (reference !== undefined) {
+      this.volatility?.observeSnapshot(reference);
+      if (this.opts.openPrice === undefined && market.startTime !== undefined) {
+        if (this.openTracker?.startTime !== market.startTime) this.openTracker = new OpeningPriceTracker(market.startTime);
+        this.openTracker.observe(reference.mid, reference.receivedAt);
+      }
+    }
+    const openPrice = this.opts.openPrice !== undefined ? this.opts.openPrice() : this.openTracker?.value();
     const inventory = this.opts.inventory.inventory(market.conditionId);
     let set: DesiredQuoteSet;
     if (inventory === undefined) {
@@ -192,6 +206,7 @@ export class StrategyDriver {
         reference,
         volatility: this.volatility?.estimate(),
         inventory,
+        openPrice,
       };
       set = this.run(inputs);
     }

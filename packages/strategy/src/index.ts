@@ -54,6 +54,7 @@ export {
   type BandsStrategyConfig,
 } from "./bands-strategy.js";
 export { LatestSlot } from "./latest-slot.js";
+export { OpeningPriceTracker } from "./open-price.js";
 export {
   StrategyDriver,
   StrategyDriverRouter,

@@ -102,6 +102,8 @@ export function contractFairValue(
   spot: number,
   sigma: number,
   now: number,
+  /** Opening price of an up/down window when the contract does not carry one. */
+  openPrice?: number,
 ): Result<FairValue, FairValueError> {
   const end = times.endTime;
   if (end === undefined || !Number.isFinite(end)) return err({ code: "no_expiry", detail: "market has no end time" });
@@ -121,8 +123,9 @@ export function contractFairValue(
       const pDown = windowSec > 0 ? normalCdf(0.5 * sigma * Math.sqrt(windowSec)) : 0.5;
       return ok({ probability: above ? pUp : pDown, probVolPerSqrtSecond: 0, tauSec, phase: "pre_start" });
     }
-    if (!isPositive(contract.openPrice)) return err({ code: "no_open_price", detail: "opening price not known yet" });
-    strike = contract.openPrice;
+    const open = contract.openPrice ?? openPrice;
+    if (!isPositive(open)) return err({ code: "no_open_price", detail: "opening price not known yet" });
+    strike = open;
   } else {
     if (!isPositive(contract.strike)) return err({ code: "invalid_strike", detail: `strike ${contract.strike}` });
     strike = contract.strike;

@@ -234,7 +234,7 @@ export function computeReferenceQuote(inputs: StrategyInputs, c: ReferenceStrate
       ? volEstimate.sigmaPerSqrtSecond
       : annualToPerSqrtSecond(c.volatility.fallbackAnnualVol);
   const sigmaAnnual = perSqrtSecondToAnnual(sigma);
-  const fairResult = refValid ? contractFairValue(c.contract, market, ref.mid, sigma, now) : undefined;
+  const fairResult = refValid ? contractFairValue(c.contract, market, ref.mid, sigma, now, inputs.openPrice) : undefined;
   const fair = fairResult?.ok ? fairResult.value : undefined;
   const fairUnits = fair === undefined ? undefined : fair.probability * PRICE_SCALE;
 

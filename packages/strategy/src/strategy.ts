@@ -23,6 +23,8 @@ export interface StrategyInputs {
   readonly volatility: VolatilityEstimate | undefined;
   /** Settled + pending holdings of both tokens (read-only). */
   readonly inventory: MarketInventory;
+  /** Reference price at `market.startTime` when known (up/down markets); see `OpeningPriceTracker`. */
+  readonly openPrice?: number | undefined;
 }
 
 /**
