@@ -211,7 +211,8 @@ export class VenueEngine {
   private readonly ids: SeededRng;
   private readonly faults: SeededRng;
   private readonly bookKind: "dense" | "naive";
-  private readonly listeners: EngineListener[] = [];
+  /** Copy-on-write: (un)subscribing replaces the array, so delivery iterates a stable snapshot. */
+  private listeners: readonly EngineListener[] = [];
   private recorded: EngineEvent[] | undefined;
   private readonly queue: EngineEvent[] = [];
   private depth = 0;
@@ -245,10 +246,9 @@ export class VenueEngine {
 
   /** Adds a listener; returns the unsubscribe function. Events come in `seq` order. */
   subscribe(listener: EngineListener): () => void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
+      this.listeners = this.listeners.filter((l) => l !== listener);
     };
   }
 
@@ -285,7 +285,8 @@ export class VenueEngine {
       for (let i = 0; i < this.queue.length; i++) {
         const e = this.queue[i] as EngineEvent;
         this.recorded?.push(e);
-        for (const l of this.listeners.slice()) l(e);
+        const ls = this.listeners;
+        for (let j = 0; j < ls.length; j++) (ls[j] as EngineListener)(e);
       }
     } finally {
       this.queue.length = 0;
@@ -1276,7 +1277,7 @@ export class VenueEngine {
       const yb = this.bestOf(m, true);
       const nb = this.bestOf(m, false);
       const changes: LevelChange[] = [];
-      const sorted = [...keys].sort((a, b) => a - b);
+      const sorted = keys.size === 1 ? keys : [...keys].sort((a, b) => a - b);
       for (const k of sorted) {
         const bid = k >= 0;
         const p = bid ? k : -1 - k;

@@ -66,9 +66,10 @@ export class SeededRng {
   /** `bytes` random bytes as lowercase hex. */
   hex(bytes: number): string {
     let out = "";
-    for (let i = 0; i < bytes; i += 4) {
-      const word = this.nextU32().toString(16).padStart(8, "0");
-      out += word.slice(0, Math.min(8, (bytes - i) * 2));
+    let word = 0;
+    for (let i = 0; i < bytes; i++) {
+      if ((i & 3) === 0) word = this.nextU32();
+      out += HEX_BYTE[(word >>> ((i & 3) * 8)) & 0xff] as string;
     }
     return out;
   }
@@ -82,6 +83,8 @@ export class SeededRng {
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
   }
 }
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
