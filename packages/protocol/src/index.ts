@@ -253,3 +253,62 @@ export {
   type NormalizedPage,
   type PageCursor,
 } from "./normalize/rest.js";
+
+// ---- crypto, L1 auth, order structs and signing ----------------------------------------------------
+export { cryptoBackends, initFastCrypto, type CryptoBackends } from "./crypto/init.js";
+export { PrivateKeySigner } from "./crypto/signer.js";
+export type { SignerBackend } from "./crypto/secp256k1.js";
+export { addressOfPublicKey, bytesToHex, checksumAddress, hexToBytes, isAddress } from "./crypto/address.js";
+export { domainSeparator, typedDataDigest, type Eip712Domain, type UintLike } from "./crypto/eip712.js";
+export { keccak256 } from "./crypto/keccak.js";
+export {
+  apiKeyRequest,
+  buildL1Headers,
+  CLOB_AUTH_MESSAGE,
+  clobAuthDigest,
+  verifyL1,
+  type L1Headers,
+  type L1VerifyFailure,
+} from "./auth/l1.js";
+export {
+  AMOY_CHAIN_ID,
+  EXCHANGE_DOMAIN_NAME,
+  exchangeAddress,
+  exchangeContracts,
+  POLYGON_CHAIN_ID,
+  ZERO_ADDRESS,
+  ZERO_BYTES32,
+  type ExchangeContracts,
+  type OrderVersion,
+} from "./orders/contracts.js";
+export {
+  buildLimitOrderV1,
+  buildLimitOrderV2,
+  buildMarketOrderV1,
+  generateSalt,
+  hashOrderV1,
+  hashOrderV2,
+  ORDER_TYPE_V1,
+  ORDER_TYPE_V2,
+  orderDigestV1,
+  orderDigestV2,
+  orderDomain,
+  orderDomainFor,
+  orderV1FromWire,
+  orderV2FromWire,
+  postOrderBodyV1,
+  postOrderBodyV2,
+  recoverSigner,
+  SignatureType,
+  signOrderV1,
+  signOrderV2,
+  type LimitOrderSpec,
+  type MarketOrderSpec,
+  type OrderAccount,
+  type OrderV1,
+  type OrderV2,
+  type PostOrderOptions,
+  type SignedOrder,
+  type PostOrderType,
+  type V2Extras,
+} from "./orders/order.js";

@@ -75,7 +75,7 @@ export type L2VerifyFailure =
 
 export interface L2VerifyInput {
   /** Header lookup, case-insensitive on the caller's side (Node lower-cases incoming header names). */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>> | L2Headers;
   readonly method: string;
   /** The request URL path (query string is stripped). */
   readonly path: string;
@@ -90,7 +90,8 @@ export interface L2VerifyInput {
 }
 
 function header(headers: L2VerifyInput["headers"], name: string): string | undefined {
-  const v = headers[name] ?? headers[name.toLowerCase()];
+  const h = headers as Readonly<Record<string, string | string[] | undefined>>;
+  const v = h[name] ?? h[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }
 
