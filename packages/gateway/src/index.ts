@@ -19,6 +19,7 @@ export {
   type GatewayCoreOptions,
   type GatewayStats,
 } from "./gateway-core.js";
+export { Heartbeat, type HeartbeatOptions, type HeartbeatStats } from "./heartbeat.js";
 export { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http/http-transport.js";
 export { ActionQueue, type Queued } from "./internal/action-queue.js";
 export { LimiterSet, WindowLimiter, type WindowLimit } from "./internal/window-limiter.js";
