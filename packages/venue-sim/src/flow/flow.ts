@@ -165,7 +165,9 @@ export class OrderFlow {
     const fairUnits = fair * 10_000;
     for (const s of states) {
       const moved = !(Math.abs(fairUnits - s.lastFair) < tick / 2);
-      if (!moved && !this.rng.chance(0.05)) continue;
+      // Replenish when a quote was hit; otherwise requote on a fair-value move (or now and then).
+      const depleted = s.orders.some((id) => this.venue.engine.order(id)?.open !== true);
+      if (!moved && !depleted && !this.rng.chance(0.05)) continue;
       if (s.orders.length > 0) this.venue.engine.cancelOrders(s.owner, s.orders);
       s.orders = [];
       s.lastFair = fairUnits;
