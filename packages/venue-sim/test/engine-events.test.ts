@@ -98,3 +98,27 @@ describe("event delivery", () => {
     expect(ofKind(h.events, "heartbeat_lapsed")).toHaveLength(1);
   });
 });
+
+describe("pruning", () => {
+  it("drops settled trades and terminal orders before a cutoff, keeps open ones and refuses pruned ids", () => {
+    const h = harness();
+    h.engine.deposit("a", usdc("100"));
+    h.engine.split("a", h.info.conditionId, size("50"));
+    h.engine.deposit("t", usdc("100"));
+    const maker = placed(place(h, "a", h.info.yes.tokenId, "SELL", "0.5", "10"));
+    const resting = placed(place(h, "a", h.info.yes.tokenId, "SELL", "0.6", "10"));
+    const r = place(h, "t", h.info.yes.tokenId, "BUY", "0.5", "10", "FOK");
+    h.clock.advance(1_000);
+    // the trade is still pending: nothing can go
+    expect(h.engine.prune(h.clock.now())).toEqual({ orders: 0, trades: 0 });
+    h.clock.advance(10_000);
+    expect(h.engine.prune(h.clock.now())).toEqual({ orders: 2, trades: 1 });
+    expect(h.engine.order(maker)).toBeUndefined();
+    expect(h.engine.order(r.orderId)).toBeUndefined();
+    expect(h.engine.order(resting)?.open).toBe(true);
+    expect(h.engine.trades("t")).toEqual([]);
+    expect(h.engine.marketTrades(h.info.conditionId)).toEqual([]);
+    expect(place(h, "a", h.info.yes.tokenId, "SELL", "0.7", "10", "GTC", { orderId: maker as never }).ok).toBe(false);
+    expect(h.engine.balance("t", h.info.yes.tokenId).balance).toBe(size("10"));
+  });
+});

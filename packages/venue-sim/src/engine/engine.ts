@@ -224,6 +224,8 @@ export class VenueEngine {
   private readonly marketByToken = new Map<string, Market>();
   private readonly accounts = new Map<string, Account>();
   private readonly orders = new Map<string, Order>();
+  /** Ids of pruned orders, still refused as duplicates. */
+  private readonly prunedIds = new Set<string>();
   private readonly tradesById = new Map<string, Trade>();
   private readonly nextFaults: TradeFault[] = [];
   private readonly heartbeats = new Map<string, HeartbeatChain>();
@@ -536,7 +538,7 @@ export class VenueEngine {
     if (m === undefined) return fail(Rejects.invalidToken());
     if (m.status === "resolved" || m.status === "closed" || (!m.accepting && m.info.active)) return fail(Rejects.marketClosed());
     if (!m.accepting) return fail(Rejects.marketNotReady());
-    if (this.orders.has(id)) return fail(Rejects.duplicate(id));
+    if (this.orders.has(id) || this.prunedIds.has(id)) return fail(Rejects.duplicate(id));
 
     const side = input.side;
     const type = input.orderType;
@@ -1216,6 +1218,49 @@ export class VenueEngine {
   /** Applies `fault` to the next `count` trades created (before any probabilistic draw). */
   injectNextTradeFaults(fault: TradeFault, count = 1): void {
     for (let i = 0; i < count; i++) this.nextFaults.push(fault);
+  }
+
+  /**
+   * Forgets terminal orders and settled (CONFIRMED/FAILED) trades last changed before `cutoffMs`
+   * (epoch ms), so a long-running simulator stays bounded. Pruned order ids are still refused as
+   * duplicates. Returns how many orders and trades were dropped.
+   */
+  prune(cutoffMs: number): { readonly orders: number; readonly trades: number } {
+    let trades = 0;
+    const dropped = new Set<string>();
+    for (const [id, t] of this.tradesById) {
+      if ((t.status === "CONFIRMED" || t.status === "FAILED") && t.lastUpdate < cutoffMs) {
+        this.tradesById.delete(id);
+        dropped.add(id);
+        trades++;
+      }
+    }
+    if (trades > 0) {
+      for (const m of this.marketsById.values()) {
+        const keep = m.trades.filter((t) => !dropped.has(t.id));
+        m.trades.length = 0;
+        m.trades.push(...keep);
+      }
+      for (const acc of this.accounts.values()) {
+        const keep = acc.tradeIds.filter((id) => !dropped.has(id));
+        acc.tradeIds.length = 0;
+        acc.tradeIds.push(...keep);
+        for (const id of dropped) acc.tradeSet.delete(id);
+      }
+    }
+    let orders = 0;
+    const referenced = new Set<Order>();
+    for (const t of this.tradesById.values()) {
+      referenced.add(t.taker);
+      for (const l of t.makers) referenced.add(l.order);
+    }
+    for (const [id, o] of this.orders) {
+      if (o.open || referenced.has(o) || o.createdAt >= cutoffMs) continue;
+      this.orders.delete(id);
+      this.prunedIds.add(id);
+      orders++;
+    }
+    return { orders, trades };
   }
 
   // ---- market data -----------------------------------------------------------------------------
