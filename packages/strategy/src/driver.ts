@@ -126,7 +126,8 @@ export class StrategyDriver {
       this.compute(false);
       return;
     }
-    const delay = this.leading ? due - now : this.debounceMs;
+    // min(): a wall clock stepped backwards must not push the computation out by the step.
+    const delay = this.leading ? Math.min(due - now, this.debounceMs) : this.debounceMs;
     this.coalesceTimer = this.clock.setTimer(delay, () => {
       this.coalesceTimer = undefined;
       if (this.dirty && !this.stopped) this.compute(false);
@@ -257,7 +258,7 @@ export class StrategyDriver {
         this.clearCoalesce();
         this.compute(true);
       } else {
-        this.scheduleRefresh(this.refreshMs - idle);
+        this.scheduleRefresh(Math.min(this.refreshMs, this.refreshMs - idle));
       }
     });
   }

@@ -236,6 +236,32 @@ describe("StrategyDriver", () => {
     expect(r.clock.pendingTimers).toBe(0);
   });
 
+  it("a wall clock stepped backwards delays neither coalescing nor refresh by the step", () => {
+    const timers = new ManualClock(0);
+    let offset = 0;
+    const clock = { now: () => timers.now() + offset, setTimer: timers.setTimer.bind(timers), clearTimer: timers.clearTimer.bind(timers) };
+    const r = rig({ refreshMs: 1000, debounceMs: 10 });
+    const posts: DesiredQuoteSet[] = [];
+    const driver = new StrategyDriver({
+      clock,
+      strategy: makeBandsStrategy({ bookStaleAfterMs: 1e12 }),
+      market: r.market,
+      books: r.books,
+      inventory: r.inventory,
+      output: { post: (s) => posts.push(s) },
+      refreshMs: 1000,
+      debounceMs: 10,
+    });
+    driver.notify();
+    expect(posts.length).toBe(1);
+    offset = -3_600_000;
+    driver.notify();
+    timers.advance(10);
+    expect(posts.length).toBe(2);
+    timers.advance(1000);
+    expect(posts.length).toBe(3);
+  });
+
   it("refuses a reference strategy without a ReferenceReader", () => {
     const strategy = makeReferenceStrategy({ contract: { kind: "up", symbol: "ETHUSDT" } });
     const r = rig();

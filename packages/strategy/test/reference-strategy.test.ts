@@ -46,6 +46,16 @@ describe("reference strategy: quoting", () => {
     expect(near).toBeGreaterThan(far);
   });
 
+  it("widens with volatility away from the money (σ_p = φ(d2)/√τ rises with σ there) and explicitly above highAnnualVol", () => {
+    const calm = quote({ refMid: 100_100, volAnnual: 0.3 }).diagnostics;
+    const busy = quote({ refMid: 100_100, volAnnual: 0.9 }).diagnostics;
+    expect(busy?.fair.probVolPerSqrtSecond).toBeGreaterThan(calm?.fair.probVolPerSqrtSecond ?? 0);
+    expect(busy?.halfSpread).toBeGreaterThan(calm?.halfSpread ?? 0);
+    const wild = quote({ refMid: 100_100, volAnnual: 1.5 });
+    expect(wild.set.reason.code).toBe("widened_volatility");
+    expect(wild.diagnostics?.widenFactor).toBe(1.5);
+  });
+
   it("converges to 0/1 near expiry and pulls with the converged fair value", () => {
     const itm = quote({ refMid: 100_300, now: 890_000 });
     expect(itm.set.fairValue).toBeGreaterThan(9_900);

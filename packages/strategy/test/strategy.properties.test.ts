@@ -185,6 +185,32 @@ describe("reference strategy properties", () => {
   });
 });
 
+describe("up/down symmetry through the strategy", () => {
+  it("published fair values of the up and down contracts sum to 1", () => {
+    fc.assert(
+      fc.property(
+        healthyScenario,
+        fc.double({ min: 99_700, max: 100_300, noNaN: true }),
+        fc.integer({ min: -50_000, max: 100_000 }),
+        (s, open, start) => {
+          const market = { startTime: start, endTime: 900_000 };
+          const up = computeReferenceQuote(
+            scenario({ ...s, market }),
+            resolveReferenceStrategyConfig({ contract: { kind: "up", symbol: "BTCUSDT", openPrice: open } }),
+          );
+          const down = computeReferenceQuote(
+            scenario({ ...s, market }),
+            resolveReferenceStrategyConfig({ contract: { kind: "down", symbol: "BTCUSDT", openPrice: open } }),
+          );
+          if (up.set.fairValue === undefined || down.set.fairValue === undefined) throw new Error("expected fair values");
+          expect(Math.abs(up.set.fairValue + down.set.fairValue - 10_000)).toBeLessThan(1e-8);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("bands strategy properties", () => {
   const bandsArb = fc
     .record({
