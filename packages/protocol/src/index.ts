@@ -312,3 +312,6 @@ export {
   type PostOrderType,
   type V2Extras,
 } from "./orders/order.js";
+
+// ---- advisory book hash --------------------------------------------------------------------------
+export { bookSummaryHash, checkBookSummaryHash, type BookSummaryHashInput } from "./book-hash.js";

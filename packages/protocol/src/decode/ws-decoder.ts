@@ -151,7 +151,7 @@ export function inferEventType(o: Obj): string | undefined {
   if (o.new_tick_size !== undefined) return "tick_size_change";
   if (o.winning_asset_id !== undefined) return "market_resolved";
   if (o.taker_order_id !== undefined || o.maker_orders !== undefined || o.type === "TRADE") return "trade";
-  if (o.original_size !== undefined) return "order";
+  if (o.original_size !== undefined && (o.type === "PLACEMENT" || o.type === "UPDATE" || o.type === "CANCELLATION")) return "order";
   if (o.best_bid !== undefined && o.best_ask !== undefined) return "best_bid_ask";
   if (o.price !== undefined && o.size !== undefined && o.side !== undefined) {
     if (o.fee_rate_bps !== undefined) return "last_trade_price";

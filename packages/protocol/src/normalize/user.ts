@@ -99,9 +99,12 @@ export function userFillsFromTrade(m: UserTradeMessage, identity: OwnIdentity): 
     timestamp: m.timestamp,
   };
 
+  // trader_side absent (old payloads): our maker legs if any match, else the taker leg if it is ours.
+  const anyOwnLeg = haveIdentity && m.makerOrders.some((l) => isOurs(l, identity, addrs));
   const takerIsOurs =
     m.traderSide === "TAKER" ||
     (m.traderSide === undefined &&
+      !anyOwnLeg &&
       ((identity.apiKey !== undefined && (m.tradeOwner === identity.apiKey || m.owner === identity.apiKey)) ||
         (m.makerAddress !== undefined && addrs.includes(m.makerAddress.toLowerCase()))));
   if (takerIsOurs) {
@@ -120,12 +123,13 @@ export function userFillsFromTrade(m: UserTradeMessage, identity: OwnIdentity): 
       feeRateBps: m.feeRateBps,
     });
   }
-  if (m.traderSide !== "TAKER" || haveIdentity) {
-    if (!haveIdentity && m.traderSide === "MAKER")
-      return normErr("no_identity", "trader_side MAKER: need our API key or maker address to find our legs");
+  if (m.traderSide === "MAKER" && !haveIdentity)
+    return normErr("no_identity", "trader_side MAKER: need our API key or maker address to find our legs");
+  if (haveIdentity && (m.traderSide !== undefined || anyOwnLeg)) {
+    // With trader_side TAKER a leg can still be ours (self-cross); otherwise these are our maker fills.
     for (let i = 0; i < m.makerOrders.length; i++) {
       const leg = m.makerOrders[i]!;
-      if (!haveIdentity || !isOurs(leg, identity, addrs)) continue;
+      if (!isOurs(leg, identity, addrs)) continue;
       const oid = parseOrderId(leg.orderId);
       if (!oid.ok) return normErr("invalid_id", `maker_orders[${i}].order_id: ${oid.error.reason}`);
       const tid = parseTokenId(leg.assetId);
