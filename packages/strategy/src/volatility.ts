@@ -152,18 +152,16 @@ export class EwmaVolatility {
       this.counters.gapResets++;
       return this.anchor(price, at, "gap_reset");
     }
+    const r = Math.log(price / this.anchorPrice);
+    const prior = this.rate;
     if (dtMs === 0 || dtMs < this.config.minSampleIntervalMs) {
+      // Not used for the variance, but a jump is flagged at once rather than at the next sample.
+      this.checkJump(r, Math.max(dtMs, 1) / 1000, prior, at);
       this.counters.tooSoon++;
       return "too_soon";
     }
     const dt = dtMs / 1000;
-    const r = Math.log(price / this.anchorPrice);
-    const prior = this.rate;
-    const sigmas = Math.abs(r) / Math.sqrt(prior * dt);
-    if (sigmas >= this.config.jumpSigmas && Math.abs(r) >= this.config.minJumpReturn) {
-      this.lastJump = { at, logReturn: r, sigmas };
-      this.counters.jumps++;
-    }
+    this.checkJump(r, dt, prior, at);
     const clip = this.config.clipSigmas * this.config.clipSigmas * prior;
     const inst = Math.min((r * r) / dt, clip);
     const alpha = 1 - 2 ** (-dtMs / this.config.halfLifeMs);
@@ -171,6 +169,18 @@ export class EwmaVolatility {
     this.samples++;
     this.counters.absorbed++;
     return this.anchor(price, at, "absorbed");
+  }
+
+  /** Records a jump of return `r` over `dt` s; one jump since the current anchor is counted once. */
+  private checkJump(r: number, dt: number, rate: number, at: number): void {
+    const sigmas = Math.abs(r) / Math.sqrt(rate * dt);
+    if (!(sigmas >= this.config.jumpSigmas && Math.abs(r) >= this.config.minJumpReturn)) return;
+    const sameMove = this.lastJump !== undefined && this.lastJump.at > this.anchorAt;
+    if (!sameMove) this.counters.jumps++;
+    // Keep the strongest reading of this move; its time is the latest observation showing it.
+    const strongest = sameMove && this.lastJump !== undefined && this.lastJump.sigmas > sigmas ? this.lastJump : undefined;
+    this.lastJump = { at, logReturn: strongest?.logReturn ?? r, sigmas: strongest?.sigmas ?? sigmas };
+    this.cached = undefined;
   }
 
   private anchor(price: number, at: number, outcome: ObserveOutcome): ObserveOutcome {

@@ -56,6 +56,20 @@ describe("EwmaVolatility", () => {
     expect(v.stats().jumps).toBe(1);
   });
 
+  it("flags a jump at once even between samples, and counts one move once", () => {
+    const v = new EwmaVolatility({ initialAnnualVol: 0.5, minSampleIntervalMs: 250 });
+    v.observe(100_000, 0);
+    expect(v.observe(101_000, 100)).toBe("too_soon"); // +1 % within 100 ms
+    expect(v.estimate().lastJump).toMatchObject({ at: 100 });
+    expect(v.estimate().samples).toBe(0);
+    v.observe(101_000, 200);
+    expect(v.observe(101_000, 300)).toBe("absorbed");
+    expect(v.estimate().lastJump?.at).toBe(300);
+    expect(v.stats().jumps).toBe(1);
+    v.observe(101_010, 600);
+    expect(v.estimate().lastJump?.at).toBe(300);
+  });
+
   it("clips one outlier's contribution to clip² × the current rate", () => {
     const v = new EwmaVolatility({ initialAnnualVol: 0.5, clipSigmas: 6, halfLifeMs: 1000, capAnnualVol: 100, minSampleIntervalMs: 0 });
     v.observe(100, 0);
