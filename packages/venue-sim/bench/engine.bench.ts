@@ -154,7 +154,7 @@ const engineThroughput: BenchSpec = {
   name: "venue-sim/engine orders matched in-process",
   unit: "orders/s",
   better: "higher",
-  target: { minRatio: 2, minValue: 20_000 },
+  target: { minRatio: 2, minValue: 10_000 },
   measure(ctx) {
     const n = ctx.n(40_000, 400);
     const ops = makeFlow(n, 2024);
