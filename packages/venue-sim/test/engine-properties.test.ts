@@ -263,4 +263,48 @@ describe("engine properties (random order flow)", () => {
     );
     for (const [k, v] of Object.entries(counts)) expect(v, k).toBeGreaterThan(0);
   });
+
+  it("after settlement, every wallet is its funding plus the legs of CONFIRMED trades; FAILED trades leave no trace", () => {
+    const noSplits = cmd.filter((c) => c.k !== "split" && c.k !== "merge");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(noSplits, { minLength: 10, maxLength: 80 }),
+        fc.boolean(),
+        (seed, cmds, v2) => {
+          const { engine, clock } = setup(seed, v2);
+          for (const c of cmds) apply(engine, clock, c);
+          clock.advance(120_000);
+          const expected = new Map<string, number>();
+          const add = (owner: string, asset: string, delta: number): void => {
+            const k = `${owner}|${asset}`;
+            expected.set(k, (expected.get(k) ?? 0) + delta);
+          };
+          for (const o of OWNERS) {
+            add(o, "COLLATERAL", DEPOSIT - 100_000_000);
+            for (const m of MARKETS) {
+              add(o, m.yes.tokenId, 50_000_000);
+              add(o, m.no.tokenId, 50_000_000);
+            }
+          }
+          for (const m of MARKETS) {
+            for (const t of engine.marketTrades(m.conditionId)) {
+              expect(["CONFIRMED", "FAILED"]).toContain(t.status);
+              if (t.status !== "CONFIRMED") continue;
+              for (const leg of [t.taker, ...t.makers]) {
+                const sign = leg.side === "BUY" ? 1 : -1;
+                add(leg.owner, "COLLATERAL", -sign * leg.usdc);
+                add(leg.owner, leg.tokenId, sign * leg.size);
+              }
+            }
+          }
+          for (const [k, v] of expected) {
+            const [owner, asset] = k.split("|") as [string, string];
+            expect(engine.balance(owner, asset as never).balance, k).toBe(v);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
