@@ -226,7 +226,13 @@ export function computeReferenceQuote(inputs: StrategyInputs, c: ReferenceStrate
   // Reference and volatility.
   const ref = inputs.reference;
   const refValid =
-    ref !== undefined && Number.isFinite(ref.mid) && ref.mid > 0 && ref.bid > 0 && ref.ask >= ref.bid && Number.isFinite(ref.receivedAt);
+    ref !== undefined &&
+    ref.symbol === c.contract.symbol &&
+    Number.isFinite(ref.mid) &&
+    ref.mid > 0 &&
+    ref.bid > 0 &&
+    ref.ask >= ref.bid &&
+    Number.isFinite(ref.receivedAt);
   const refAge = refValid ? Math.max(0, now - ref.receivedAt) : Number.NaN;
   const volEstimate = inputs.volatility;
   const sigma =
@@ -254,7 +260,9 @@ export function computeReferenceQuote(inputs: StrategyInputs, c: ReferenceStrate
       set: pulledQuoteSet(
         inputs,
         "pulled_no_reference",
-        `invalid ${c.contract.symbol} reference (bid ${ref.bid}, ask ${ref.ask}, mid ${ref.mid})`,
+        ref.symbol !== c.contract.symbol
+          ? `reference is ${ref.symbol}, contract needs ${c.contract.symbol}`
+          : `invalid ${c.contract.symbol} reference (bid ${ref.bid}, ask ${ref.ask}, mid ${ref.mid})`,
       ),
     };
   if (refAge > c.reference.pullAfterMs) {

@@ -161,6 +161,13 @@ describe("reference strategy: regime control", () => {
     expect(code(s, o)).toBe(expected);
   });
 
+  it("refuses a reference snapshot of another symbol", () => {
+    const inputs = scenario({});
+    const wrong = { ...inputs, reference: inputs.reference && { ...inputs.reference, symbol: "ETHUSDT" } };
+    const set = computeReferenceQuote(wrong, cfg()).set;
+    expect(set.reason).toEqual({ code: "pulled_no_reference", detail: "reference is ETHUSDT, contract needs BTCUSDT" });
+  });
+
   it("up/down: quotes before the start without an open price, pulls after the start until it is known", () => {
     const upDown = { contract: { kind: "up", symbol: "BTCUSDT" } } as const;
     const pre = quote({ now: 50_000, market: { startTime: 100_000, endTime: 1_000_000 } }, upDown);
