@@ -13,3 +13,4 @@ export {
   type WsSession,
   type WsState,
 } from "./ws-client.js";
+export { MarketFeed, MarketFeedStats, type MarketFeedOptions, type MarketSubscription, type ShardStats } from "./market-feed.js";

@@ -1,0 +1,158 @@
+import { BookStore } from "@mm/caches";
+import type { TokenId } from "@mm/types";
+import type { VenueSimHandle } from "@mm/venue-sim";
+import { afterEach, describe, expect, it } from "vitest";
+import { MarketFeed, type MarketFeedOptions } from "../src/index.js";
+import { eventually, sleep } from "./helpers/loopback.js";
+import { bookDiffs, marketWsUrl, startSim } from "./helpers/sim.js";
+
+/**
+ * The market feed against the venue simulator over loopback: real sockets, real wire frames,
+ * the simulator's seeded order flow and its fault injection.
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(feedOptions: Partial<MarketFeedOptions> = {}, flow: boolean | object = { intervalMs: 20, takerRatePerSec: 20 }) {
+  const sim = await startSim({ flow: flow as never });
+  cleanups.push(() => sim.stop());
+  const books = new BookStore();
+  const feed = new MarketFeed({
+    url: marketWsUrl(sim),
+    books,
+    staggerMs: 20,
+    ws: { pingIntervalMs: 200, backoff: { initialMs: 50, maxMs: 1_000, jitter: 0.1 }, stableAfterMs: 100 },
+    ...feedOptions,
+  });
+  cleanups.push(() => feed.stop());
+  const markets = sim.venue.allMarkets().map((m) => m.info);
+  feed.subscribe(markets);
+  const tokens = markets.flatMap((m) => [m.yes.tokenId, m.no.tokenId]);
+  return { sim, books, feed, tokens };
+}
+
+const allTrusted = (books: BookStore, tokens: readonly string[]) => tokens.every((t) => books.book(t as TokenId)?.trusted === true);
+
+async function quiesce(sim: VenueSimHandle): Promise<void> {
+  sim.flow?.stop();
+  await sleep(300);
+}
+
+describe("MarketFeed against the venue simulator", () => {
+  it("books match the venue's /book after a random flow", async () => {
+    const { sim, books, feed, tokens } = await setup();
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "initial snapshots");
+    await eventually(() => books.stats.levelFrames + books.stats.snapshots > 60, 10_000, "order flow");
+    await quiesce(sim);
+    expect(await bookDiffs(sim, books, tokens)).toEqual([]);
+    expect(books.stats.rejectedFrames).toBe(0);
+    expect(feed.stats.decodeErrors).toBe(0);
+    expect(books.stats.levelChanges).toBeGreaterThan(0);
+  });
+
+  it("shards subscriptions (max assets per connection) and subscribes/unsubscribes dynamically", async () => {
+    const { sim, books, feed, tokens } = await setup({ maxAssetsPerConnection: 1 });
+    const [a, b, c, d] = tokens as [string, string, string, string];
+    await feed.unsubscribe([c, d]);
+    expect(feed.shards()).toHaveLength(2);
+    feed.start();
+    await eventually(() => sim.venue.marketChannel.connectionCount === 2, 5_000, "2 connections");
+    await eventually(() => allTrusted(books, [a, b]), 5_000, "snapshots");
+    expect(feed.shardOf(a)).not.toBe(feed.shardOf(b));
+    // dynamic: a live shard gets room only if max allows; with 1 per connection new shards open
+    feed.subscribe([{ tokenId: c as TokenId, tickSize: 100 }]);
+    await eventually(() => books.book(c as TokenId)?.trusted === true, 5_000, "snapshot for c");
+    expect(sim.venue.marketChannel.connectionCount).toBe(3);
+    await feed.unsubscribe([a]);
+    expect(books.has(a as TokenId)).toBe(false);
+    await eventually(() => sim.venue.marketChannel.connectionCount === 2, 5_000, "shard closed");
+    expect(feed.assets().sort()).toEqual([b, c].sort());
+  });
+
+  it("dynamic subscribe on a live shard gets a snapshot without reconnecting", async () => {
+    const { books, feed, tokens } = await setup({ maxAssetsPerConnection: 10 }, false);
+    const [a, b, c, d] = tokens as [string, string, string, string];
+    await feed.unsubscribe([c, d]);
+    feed.start();
+    await eventually(() => allTrusted(books, [a, b]), 5_000, "snapshots");
+    feed.subscribe([{ tokenId: c as TokenId, tickSize: 100 }]);
+    await eventually(() => books.book(c as TokenId)?.trusted === true, 5_000, "snapshot for c");
+    expect(feed.shards()).toHaveLength(1);
+    expect(feed.totals().connects).toBe(1);
+  });
+
+  it("server-side close ⇒ books untrusted ⇒ reconnect ⇒ fresh snapshot ⇒ trusted again", async () => {
+    const { sim, books, feed, tokens } = await setup({}, false);
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "snapshots");
+    const epochs = tokens.map((t) => books.book(t as TokenId)!.epoch);
+    const untrustedSeen: string[] = [];
+    books.drainDirty();
+    books.onDirty(() => {
+      books.drainDirty(); // re-arm the signal
+      for (const t of tokens) if (books.book(t as TokenId)?.trusted === false && !untrustedSeen.includes(t)) untrustedSeen.push(t);
+    });
+    expect(sim.venue.applyFault({ type: "close", channel: "market" }).ok).toBe(true);
+    await eventually(() => feed.stats.untrustedMarks === 1, 5_000, "untrusted");
+    await eventually(() => allTrusted(books, tokens) && feed.totals().connects === 2, 5_000, "trusted again");
+    expect(untrustedSeen.length).toBeGreaterThan(0);
+    tokens.forEach((t, i) => expect(books.book(t as TokenId)!.epoch).toBe(epochs[i]! + 1));
+    expect(feed.totals().reconnects).toBe(1);
+    expect(await bookDiffs(sim, books, tokens)).toEqual([]);
+  });
+
+  it("survives duplicated and reordered frames; a resnapshot brings the books back to the venue's", async () => {
+    const { sim, books, feed, tokens } = await setup();
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "snapshots");
+    sim.venue.applyFault({ type: "frames", channel: "market", duplicateProbability: 0.3, reorderProbability: 0.3 });
+    await eventually(
+      () => (sim.venue.faults.applied.get("market:duplicate") ?? 0) > 20 && (sim.venue.faults.applied.get("market:reorder") ?? 0) > 20,
+      15_000,
+      "faults applied",
+    );
+    sim.venue.applyFault({ type: "clear" });
+    await quiesce(sim);
+    // duplicates and reorders are either idempotent or refused as out of order; nothing crashes
+    expect(feed.stats.decodeErrors).toBe(0);
+    expect(books.stats.rejected.out_of_order).toBe(feed.stats.outOfOrder);
+    for (const s of feed.shards()) expect(s.state).toBe("open");
+    // a resnapshot (the venue resends `book` on resubscribe) restores exact agreement
+    feed.dropShard(feed.shards()[0]!.id);
+    await eventually(() => feed.totals().connects === 2 && allTrusted(books, tokens), 5_000, "resnapshot");
+    expect(await bookDiffs(sim, books, tokens)).toEqual([]);
+  });
+
+  it("a frozen channel (heartbeats fine, no data) is caught by the watchdog: reconnect and resnapshot", async () => {
+    const { sim, books, feed, tokens } = await setup({ stallTimeoutMs: 400 });
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "snapshots");
+    sim.venue.applyFault({ type: "freeze", channel: "market" });
+    await eventually(() => feed.totals().stalls >= 1, 5_000, "stall detected");
+    expect(feed.totals().pongTimeouts).toBe(0); // PONGs kept flowing
+    await eventually(() => !allTrusted(books, tokens), 2_000, "untrusted while frozen");
+    sim.venue.applyFault({ type: "freeze", channel: "market", frozen: false });
+    await eventually(() => allTrusted(books, tokens), 5_000, "trusted after unfreeze");
+    await quiesce(sim);
+    expect(await bookDiffs(sim, books, tokens)).toEqual([]);
+  });
+
+  it("start / stop / restart: stop closes every shard, restart resubscribes and resnapshots", async () => {
+    const { sim, books, feed, tokens } = await setup({ maxAssetsPerConnection: 2 }, false);
+    feed.start();
+    await eventually(() => allTrusted(books, tokens) && sim.venue.marketChannel.connectionCount === 2, 5_000, "up");
+    await feed.stop();
+    await eventually(() => sim.venue.marketChannel.connectionCount === 0, 5_000, "closed");
+    expect(books.untrustedTokens().sort()).toEqual([...tokens].sort());
+    feed.start();
+    feed.start(); // idempotent
+    await eventually(() => allTrusted(books, tokens), 5_000, "trusted after restart");
+    expect(sim.venue.marketChannel.connectionCount).toBe(2);
+    await feed.stop();
+    await feed.stop();
+  });
+});
