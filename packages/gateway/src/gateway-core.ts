@@ -588,8 +588,9 @@ export class GatewayCore implements OrderGateway {
       try {
         signed.push({ q, s: this.opts.signer.sign(q.action.order) });
       } catch (e) {
-        const message = `not sent: cannot sign: ${e instanceof Error ? e.message : String(e)}`;
-        const reason = classifyReject(undefined, message);
+        const message = `not sent: cannot build/sign: ${e instanceof Error ? e.message : String(e)}`;
+        const given = (e as { reason?: unknown } | null)?.reason;
+        const reason = typeof given === "string" ? (given as RejectReason) : classifyReject(undefined, message);
         this.post(this.placeReject(q.action, reason === "unknown" ? "invalid_order" : reason, message));
       }
     }

@@ -1,0 +1,134 @@
+/**
+ * The live `OrderSigner`: @mm/protocol's EIP-712 order building (official amount rounding),
+ * hashing (the hash is the venue's order id) and signing. V1 is the default generation; the
+ * exchange contract is chosen per order (neg-risk markets sign against the Neg Risk CTF Exchange,
+ * a wrong choice is an "invalid signature" at the venue).
+ */
+import {
+  type AmountError,
+  buildLimitOrderV1,
+  buildLimitOrderV2,
+  buildMarketOrderV1,
+  type Eip712Domain,
+  generateSalt,
+  orderDomainFor,
+  POLYGON_CHAIN_ID,
+  postOrderBodyV1,
+  postOrderBodyV2,
+  PrivateKeySigner,
+  type SignatureType,
+  signOrderV1,
+  signOrderV2,
+} from "@mm/protocol";
+import { type Clock, notional, type OrderId, type OrderRequest, type RejectReason, systemClock } from "@mm/types";
+import type { OrderSigner, SignedOrder } from "./transport.js";
+
+export interface OrderSignerConfig {
+  /** 0x + 64 hex. Held inside @mm/protocol's PrivateKeySigner; never logged or echoed in errors. */
+  readonly privateKey: string;
+  /** The API key: the `owner` of every order body. */
+  readonly apiKey: string;
+  /** Maker / funding address: the proxy or Safe for signature types 1 and 2; defaults to the signer (EOA). */
+  readonly funder?: string;
+  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
+  readonly signatureType?: SignatureType;
+  /** Default 137 (Polygon). */
+  readonly chainId?: number;
+  /** Exchange generation: 1 (default) or 2. */
+  readonly version?: 1 | 2;
+  /** V1 `feeRateBps` per token (must equal `/fee-rate` when non-zero). Default 0. */
+  readonly feeRateBps?: (tokenId: string) => number;
+  /** Salt source and V2 timestamps. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/** An order that cannot be expressed on the wire; `reason` is how the gateway reports it. */
+export class OrderBuildError extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = "OrderBuildError";
+  }
+}
+
+const AMOUNT_REASON: Record<AmountError["reason"], RejectReason> = {
+  invalid_price: "invalid_price",
+  price_off_grid: "tick_size",
+  size_too_small: "min_size",
+  invalid_size: "invalid_order",
+};
+
+export interface LiveOrderSigner extends OrderSigner {
+  /** The signing key's checksummed address (POLY_ADDRESS, `signer` in orders). */
+  readonly address: string;
+  readonly maker: string;
+}
+
+export function createOrderSigner(c: OrderSignerConfig): LiveOrderSigner {
+  const key = PrivateKeySigner.fromHex(c.privateKey);
+  const chainId = c.chainId ?? POLYGON_CHAIN_ID;
+  const version = c.version ?? 1;
+  const clock = c.clock ?? systemClock;
+  const random = c.random ?? Math.random;
+  const account = { signer: key.address, maker: c.funder ?? key.address, signatureType: c.signatureType ?? 0 } as const;
+  const domains = new Map<boolean, Eip712Domain>();
+  const domainFor = (negRisk: boolean): Eip712Domain => {
+    let d = domains.get(negRisk);
+    if (d === undefined) {
+      d = orderDomainFor(chainId, negRisk, version);
+      if (d === undefined) throw new OrderBuildError("invalid_order", `no exchange contract for chain ${chainId} version ${version}`);
+      domains.set(negRisk, d);
+    }
+    return d;
+  };
+
+  function sign(order: OrderRequest): SignedOrder {
+    const domain = domainFor(order.negRisk);
+    const expiration = order.orderType === "GTD" ? (order.expiration ?? 0) : 0;
+    if (order.orderType === "GTD" && !(expiration > 0)) throw new OrderBuildError("expiration", "GTD order without an expiration");
+    const postOnly = order.orderType === "GTC" || order.orderType === "GTD" ? { postOnly: order.postOnly } : {};
+    if (order.postOnly && !(order.orderType === "GTC" || order.orderType === "GTD"))
+      throw new OrderBuildError("invalid_order", "invalid post-only order: only GTC and GTD order types are allowed");
+    const salt = generateSalt(random, clock.now());
+    const feeRateBps = c.feeRateBps?.(order.tokenId) ?? 0;
+    const spec = {
+      tokenId: order.tokenId,
+      side: order.side,
+      price: order.price,
+      size: order.size,
+      tickSize: order.tickSize,
+      expiration,
+      feeRateBps,
+    };
+    if (version === 1) {
+      const marketable = order.orderType === "FOK" || order.orderType === "FAK";
+      // Market orders: BUY spends USDC (price × size), SELL sells shares; the price is the worst acceptable.
+      const built = marketable
+        ? buildMarketOrderV1(
+            {
+              tokenId: order.tokenId,
+              side: order.side,
+              amount: order.side === "BUY" ? Math.floor(notional(order.price, order.size)) : order.size,
+              price: order.price,
+              tickSize: order.tickSize,
+              feeRateBps,
+            },
+            account,
+            salt,
+          )
+        : buildLimitOrderV1(spec, account, salt);
+      if (!built.ok) throw new OrderBuildError(AMOUNT_REASON[built.error.reason], built.error.message);
+      const signed = signOrderV1(built.value, key, domain);
+      return { orderId: signed.orderId.toLowerCase() as OrderId, envelope: postOrderBodyV1(signed, c.apiKey, order.orderType, postOnly) };
+    }
+    const built = buildLimitOrderV2(spec, account, salt, { timestampMs: clock.now() });
+    if (!built.ok) throw new OrderBuildError(AMOUNT_REASON[built.error.reason], built.error.message);
+    const signed = signOrderV2(built.value, key, domain);
+    return { orderId: signed.orderId.toLowerCase() as OrderId, envelope: postOrderBodyV2(signed, c.apiKey, order.orderType, postOnly) };
+  }
+
+  return { sign, address: key.address, maker: account.maker };
+}
