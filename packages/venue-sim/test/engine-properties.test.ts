@@ -187,7 +187,7 @@ describe("engine properties (random order flow)", () => {
           // everything settled: nothing pending anywhere
           for (const o of OWNERS) expect(engine.balance(o, "COLLATERAL").pendingOut).toBe(0);
         }),
-        { numRuns: 60 },
+        { numRuns: 30 },
       );
     });
   }
@@ -205,7 +205,7 @@ describe("engine properties (random order flow)", () => {
         two.clock.advance(60_000);
         expect(canonical(two.events)).toBe(canonical(one.events));
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
@@ -220,7 +220,7 @@ describe("engine properties (random order flow)", () => {
         }
         expect(canonical(naive.events)).toBe(canonical(dense.events));
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
@@ -304,7 +304,7 @@ describe("engine properties (random order flow)", () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });
