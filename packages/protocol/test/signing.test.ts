@@ -234,7 +234,9 @@ describe("differential vs @polymarket/clob-client 5.8.1", () => {
     );
   });
 
-  it("market orders: amounts and hash identical", async () => {
+  it("market orders: amounts identical except where the client's float division underfills by 1 micro-unit", async () => {
+    let identical = 0;
+    let total = 0;
     await fc.assert(
       fc.asyncProperty(orderArb, fc.integer({ min: 1_000_000, max: 5_000_000_000 }), async (r, amountMicro) => {
         const tickText = TICK_TEXT[r.tick] as keyof typeof CLIENT_ROUNDING;
@@ -252,11 +254,17 @@ describe("differential vs @polymarket/clob-client 5.8.1", () => {
         );
         expect(ours.ok).toBe(true);
         if (!ours.ok) return;
+        total++;
         expect(String(ours.value.makerAmount)).toBe(args.makerAmount);
-        expect(String(ours.value.takerAmount)).toBe(args.takerAmount);
+        // We compute usdc ÷ price exactly; the client divides floats, which can land 1e-6 below an
+        // exact quotient (e.g. 1865.86 / 0.0001 → 18658599.999999) and then rounds down.
+        const diff = ours.value.takerAmount - BigInt(args.takerAmount);
+        expect(diff === 0n || (r.side === "BUY" && diff === 1n)).toBe(true);
+        if (diff === 0n) identical++;
       }),
       { numRuns: 200 },
     );
+    expect(identical / total).toBeGreaterThan(0.9);
   });
 });
 
