@@ -297,3 +297,30 @@ describe("queries", () => {
     expect(wire.asks.map((l) => l.price)).toEqual([price("0.9"), price("0.8"), price("0.7")]);
   });
 });
+
+describe("market registry and tick revert", () => {
+  it("refuses duplicate markets and shared token ids", async () => {
+    const { marketInfo } = await import("./engine-fixtures.js");
+    const h = harness();
+    expect(() => h.engine.addMarket(h.info)).toThrow(/already exists/);
+    expect(() => h.engine.addMarket({ ...marketInfo(7), yes: h.info.yes })).toThrow(/distinct/);
+    expect(h.engine.markets().map((m) => m.info.conditionId)).toEqual([h.info.conditionId]);
+    expect(h.engine.marketOfToken(h.info.no.tokenId)?.info.conditionId).toBe(h.info.conditionId);
+  });
+
+  it("with revert on, the tick goes back to 0.01 when the midpoint returns inside the band", () => {
+    const h = harness({ tickAuto: { revert: true } });
+    h.engine.deposit("u", usdc("100"));
+    h.engine.split("u", h.info.conditionId, size("50"));
+    const bid = placed(place(h, "u", h.info.yes.tokenId, "BUY", "0.97", "10"));
+    placed(place(h, "u", h.info.yes.tokenId, "SELL", "0.98", "10"));
+    expect(h.engine.tickSize(h.info.yes.tokenId)).toBe(10);
+    h.engine.cancelOrders("u", [bid]);
+    placed(place(h, "u", h.info.yes.tokenId, "BUY", "0.5", "10"));
+    expect(h.engine.tickSize(h.info.yes.tokenId)).toBe(100);
+    expect(ofKind(h.events, "tick_size").map((e) => [e.oldTickSize, e.newTickSize, e.automatic])).toEqual([
+      [100, 10, true],
+      [10, 100, true],
+    ]);
+  });
+});
