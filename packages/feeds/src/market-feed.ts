@@ -161,7 +161,7 @@ export class MarketFeed {
         JSON.stringify({ assets_ids: tokens, operation: "subscribe", custom_feature_enabled: this.options.customFeatures ?? false }),
       );
     }
-    if (this.running) fresh.forEach((s, i) => this.startShard(s, i * this.staggerMs));
+    if (this.running) this.startShards(fresh);
   }
 
   /** Stops following tokens: dynamic `unsubscribe`, books removed from the store, empty shards closed. */
@@ -193,7 +193,7 @@ export class MarketFeed {
   start(): void {
     if (this.running) return;
     this.running = true;
-    [...this.shardsById.values()].forEach((s, i) => this.startShard(s, i * this.staggerMs));
+    this.startShards([...this.shardsById.values()]);
   }
 
   /** Closes every shard (at any point of their lifecycle). Books stay readable but untrusted. */
@@ -242,7 +242,6 @@ export class MarketFeed {
     const id = this.nextShardId++;
     const assets = new Set<string>();
     const o = this.options;
-    // biome-ignore lint/style/useConst: assigned after the handlers that close over it are built
     let shard: Shard;
     const socket = new ManagedWebSocket(
       {
@@ -265,6 +264,10 @@ export class MarketFeed {
     shard = { id, assets, socket };
     this.shardsById.set(id, shard);
     return shard;
+  }
+
+  private startShards(shards: readonly Shard[]): void {
+    for (let i = 0; i < shards.length; i++) this.startShard(shards[i]!, i * this.staggerMs);
   }
 
   private startShard(shard: Shard, delayMs: number): void {

@@ -56,7 +56,7 @@ describe("MarketFeed against the venue simulator", () => {
 
   it("shards subscriptions (max assets per connection) and subscribes/unsubscribes dynamically", async () => {
     const { sim, books, feed, tokens } = await setup({ maxAssetsPerConnection: 1 });
-    const [a, b, c, d] = tokens as [string, string, string, string];
+    const [a, b, c, d] = tokens as unknown as [string, string, string, string];
     await feed.unsubscribe([c, d]);
     expect(feed.shards()).toHaveLength(2);
     feed.start();
@@ -75,7 +75,7 @@ describe("MarketFeed against the venue simulator", () => {
 
   it("dynamic subscribe on a live shard gets a snapshot without reconnecting", async () => {
     const { books, feed, tokens } = await setup({ maxAssetsPerConnection: 10 }, false);
-    const [a, b, c, d] = tokens as [string, string, string, string];
+    const [a, b, c, d] = tokens as unknown as [string, string, string, string];
     await feed.unsubscribe([c, d]);
     feed.start();
     await eventually(() => allTrusted(books, [a, b]), 5_000, "snapshots");
@@ -100,7 +100,7 @@ describe("MarketFeed against the venue simulator", () => {
     await eventually(() => feed.stats.untrustedMarks === 1, 5_000, "untrusted");
     await eventually(() => allTrusted(books, tokens) && feed.totals().connects === 2, 5_000, "trusted again");
     expect(untrustedSeen.length).toBeGreaterThan(0);
-    tokens.forEach((t, i) => expect(books.book(t as TokenId)!.epoch).toBe(epochs[i]! + 1));
+    expect(tokens.map((t) => books.book(t as TokenId)!.epoch)).toEqual(epochs.map((e) => e + 1));
     expect(feed.totals().reconnects).toBe(1);
     expect(await bookDiffs(sim, books, tokens)).toEqual([]);
   });
