@@ -113,6 +113,8 @@ interface MarketState {
   /** Latest intent not yet applied (law I: one slot, overwritten). */
   slot: DesiredQuoteSet | undefined;
   dirty: boolean;
+  /** The applied intent changed since the last plan (for churn accounting). */
+  intentChanged: boolean;
   suspendedUntil: number;
   rejectedKeys: Set<string>;
   lastPlan: PlanResult | undefined;
@@ -175,6 +177,8 @@ export class ExecutorActor {
 
   private readonly queue: ExecutorMessage[] = [];
   private draining = false;
+  /** An intent arrived in a slot during the current drain. */
+  private slotsPending = false;
   private nextActionId = 1;
   private nextOrderSeq = 1;
   private journalSeq = 0;
@@ -236,6 +240,7 @@ export class ExecutorActor {
     }
     if (superseded) this.stats_.intentsSuperseded++;
     m.slot = intent;
+    this.slotsPending = true;
     this.drain();
   }
 
@@ -252,7 +257,7 @@ export class ExecutorActor {
         for (; i < this.queue.length; i++) this.handle(this.queue[i]!);
         this.queue.length = 0;
         this.idleWork();
-        if (this.queue.length === 0) break;
+        if (this.queue.length === 0 && !this.slotsPending) break;
       }
     } finally {
       this.draining = false;
@@ -285,7 +290,6 @@ export class ExecutorActor {
           this.offerIntent(msg.intent);
           break;
       }
-      this.checkRisk();
     } catch (error) {
       // A defect must never leave orders working unattended.
       this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -296,8 +300,27 @@ export class ExecutorActor {
   }
 
   private idleWork(): void {
+    this.slotsPending = false;
+    // Latest intent wins (law I): promote each slot, then risk-check with the newest marks, then plan.
     for (const m of this.markets.values()) {
-      if (m.slot === undefined && !m.dirty) continue;
+      if (!m.slot) continue;
+      if (m.intent === undefined || m.slot.seq !== m.intent.seq) {
+        m.rejectedKeys.clear();
+        this.stats_.intentChanges++;
+        m.intentChanged = true;
+      }
+      m.intent = m.slot;
+      m.slot = undefined;
+      m.dirty = true;
+    }
+    try {
+      this.checkRisk();
+    } catch (error) {
+      this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.enterStop("internal_error", false);
+    }
+    for (const m of this.markets.values()) {
+      if (!m.dirty) continue;
       try {
         this.applyMarket(m);
       } catch (error) {
@@ -313,16 +336,8 @@ export class ExecutorActor {
 
   private applyMarket(m: MarketState): void {
     m.dirty = false;
-    let intentChange = false;
-    if (m.slot) {
-      intentChange = m.intent === undefined || m.slot.seq !== m.intent.seq;
-      if (intentChange) {
-        m.rejectedKeys.clear();
-        this.stats_.intentChanges++;
-      }
-      m.intent = m.slot;
-      m.slot = undefined;
-    }
+    const intentChange = m.intentChanged;
+    m.intentChanged = false;
     const mode = this.mode();
     if (mode === "STOP" || mode === "RESYNC") return;
     const working = this.workingOf(m.info.conditionId);
@@ -382,8 +397,9 @@ export class ExecutorActor {
     for (const o of this.open) {
       const r = this.ledger.get(o.clientOrderId);
       if (!r) continue;
-      const reusable = o.conditionId === m.info.conditionId && (o.state === "LIVE" || o.state === "PENDING_NEW");
-      if (reusable) {
+      // Every open order of this market is reusable for planning: the Reconciler keeps it, or waits for
+      // its cancel ACK before using what it holds (laws G, H). Hard caps are checked on the worst case there.
+      if (o.conditionId === m.info.conditionId) {
         if (o.side === "SELL") {
           if (o.tokenId === yes.tokenId) reusableYesSell += r.amount;
           else reusableNoSell += r.amount;
@@ -1272,6 +1288,7 @@ export class ExecutorActor {
       intent: undefined,
       slot: undefined,
       dirty: false,
+      intentChanged: false,
       suspendedUntil: 0,
       rejectedKeys: new Set(),
       lastPlan: undefined,
