@@ -16,6 +16,7 @@ import {
   DATA_API_PATHS,
   GAMMA_PATHS,
   HOSTS,
+  toEpochMs,
   START_CURSOR,
   WireClobBookSchema,
   WireClobMarketSchema,
@@ -30,7 +31,7 @@ import type { z } from "zod";
 import { PolymarketApiError } from "./errors.js";
 import { JsonTransport, type QueryValue, type RetryInfo, type TransportStats } from "./internal/transport.js";
 import type { GammaEvent, GammaMarket, OrderBookSnapshot, PricePoint, PublicTrade, RejectedItem } from "./model.js";
-import { normalizeBook, normalizeDataTrade, normalizeGammaMarket, priceFromJsonNumber, toEpochMs } from "./normalize.js";
+import { normalizeBook, normalizeDataTrade, normalizeGammaMarket, priceFromJsonNumber } from "./normalize.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 
 export interface PolymarketClientOptions {

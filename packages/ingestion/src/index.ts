@@ -31,12 +31,9 @@ export {
   normalizeClobMarket,
   normalizeDataTrade,
   normalizeGammaMarket,
-  pairOutcomes,
   priceFromJsonNumber,
   publicTradeKey,
-  SECONDS_THRESHOLD,
   sizeFromJsonNumber,
-  toEpochMs,
 } from "./normalize.js";
 export {
   DEFAULT_MAX_TRADE_AGE_SECONDS,

@@ -2,7 +2,15 @@
  * REST payloads (validated against @mm/protocol's wire schemas) → ingestion's domain shapes.
  * Pure functions returning `Result`: a malformed element is refused with a reason, never coerced.
  */
-import { parseGammaStringArray, type WireClobBook, type WireClobMarket, type WireDataTrade, type WireGammaMarket } from "@mm/protocol";
+import {
+  marketInfoFromClob,
+  parseGammaStringArray,
+  toEpochMs,
+  type WireClobBook,
+  type WireClobMarket,
+  type WireDataTrade,
+  type WireGammaMarket,
+} from "@mm/protocol";
 import type { MarketRecord } from "@mm/storage";
 import {
   type BookLevel,
@@ -24,19 +32,6 @@ import {
   type TokenId,
 } from "@mm/types";
 import type { GammaMarket, OrderBookSnapshot, PublicTrade } from "./model.js";
-
-/** Below this a numeric timestamp is taken as seconds (1e11 ms is 1973; 1e11 s is year 5138). */
-export const SECONDS_THRESHOLD = 1e11;
-
-/** Seconds or milliseconds (number or digit string) → epoch ms; undefined when not a sane timestamp. */
-export function toEpochMs(value: unknown): number | undefined {
-  let n: number;
-  if (typeof value === "number") n = value;
-  else if (typeof value === "string" && /^\d{1,16}(\.\d+)?$/.test(value)) n = Number(value);
-  else return undefined;
-  if (!Number.isFinite(n) || n < 0) return undefined;
-  return n < SECONDS_THRESHOLD ? Math.round(n * 1000) : Math.round(n);
-}
 
 /** ISO text → epoch ms (undefined when absent or unparseable). */
 export function isoToEpochMs(value: string | null | undefined): number | undefined {
@@ -150,57 +145,21 @@ export function normalizeDataTrade(w: WireDataTrade): Result<PublicTrade, string
   return ok({ key: publicTradeKey(base), ...base });
 }
 
-const YES_LABELS = new Set(["yes", "up"]);
-const NO_LABELS = new Set(["no", "down"]);
-
 /**
- * Chooses which of a binary market's two tokens is "YES": a token labelled Yes/Up (case-insensitive)
- * wins, else the first outcome (MarketInfo's convention). Pairing comes from labels, never from a
- * separately ordered list (GOTCHAS 17).
+ * CLOB `/markets` element → the stored market record (binary markets only). Token pairing, tick and
+ * size parsing are @mm/protocol's `marketInfoFromClob` (so every package pairs YES/NO the same way);
+ * this adds the resolved winner, the fee rate and the sync time.
  */
-export function pairOutcomes<T extends { readonly label: string }>(a: T, b: T): { yes: T; no: T } {
-  const la = a.label.trim().toLowerCase();
-  const lb = b.label.trim().toLowerCase();
-  if (YES_LABELS.has(lb) && !YES_LABELS.has(la)) return { yes: b, no: a };
-  if (NO_LABELS.has(la) && !NO_LABELS.has(lb)) return { yes: b, no: a };
-  return { yes: a, no: b };
-}
-
-/** CLOB `/markets` element → the stored market record (binary markets only). */
 export function normalizeClobMarket(w: WireClobMarket, updatedAt: number): Result<MarketRecord, string> {
-  const cid = parseConditionId(w.condition_id);
-  if (!cid.ok) return err(`condition_id: ${cid.error.reason}`);
-  if (w.tokens.length !== 2) return err(`not a binary market: ${w.tokens.length} tokens`);
-  const toks: { tokenId: TokenId; label: string; winner: boolean | undefined }[] = [];
-  for (const t of w.tokens) {
-    const id = parseTokenId(t.token_id);
-    if (!id.ok) return err(`token_id "${t.token_id}": ${id.error.reason}`);
-    toks.push({ tokenId: id.value, label: t.outcome, winner: t.winner });
-  }
-  const [a, b] = toks as [(typeof toks)[0], (typeof toks)[0]];
-  if (a.tokenId === b.tokenId) return err("both tokens have the same id");
-  const { yes, no } = pairOutcomes(a, b);
-  const tickSize = numberOrStringTick(w.minimum_tick_size);
-  if (tickSize === undefined) return err(`minimum_tick_size ${String(w.minimum_tick_size)} is not a supported tick size`);
-  const minOrderSize = numberOrStringSize(w.minimum_order_size);
-  if (minOrderSize === undefined) return err(`minimum_order_size ${String(w.minimum_order_size)} is not a size`);
-  const endTime = isoToEpochMs(w.end_date_iso);
-  const winners = toks.filter((t) => t.winner === true);
+  const info = marketInfoFromClob(w);
+  if (!info.ok) return err(`${info.error.reason}: ${info.error.detail}`);
+  const winners = w.tokens.filter((t) => t.winner === true);
+  const winner = winners.length === 1 ? winners[0]!.token_id : undefined;
   const fee = w.taker_base_fee;
   return ok({
-    conditionId: cid.value,
-    question: w.question ?? "",
-    slug: w.market_slug ?? "",
-    yes: { tokenId: yes.tokenId, label: yes.label },
-    no: { tokenId: no.tokenId, label: no.label },
-    tickSize,
-    minOrderSize,
-    negRisk: w.neg_risk ?? false,
-    ...(endTime === undefined ? {} : { endTime }),
-    active: w.active,
-    closed: w.closed,
+    ...info.value,
     ...(fee !== undefined && Number.isSafeInteger(fee) && fee >= 0 ? { feeRateBps: fee } : {}),
-    ...(winners.length === 1 ? { winnerTokenId: winners[0]!.tokenId } : {}),
+    ...(winner === info.value.yes.tokenId || winner === info.value.no.tokenId ? { winnerTokenId: winner as TokenId } : {}),
     updatedAt,
   });
 }

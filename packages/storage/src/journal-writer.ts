@@ -17,7 +17,7 @@ import type { JournalEntry, JournalRow } from "./records.js";
 import type { JournalRepository } from "./repositories.js";
 import { invalid, toJson } from "./internal/validate.js";
 
-/** What the executor writes its journal through. */
+/** What the executor writes its journal through (structurally @mm/executor's `JournalSink`). */
 export interface JournalSink {
   append(entry: JournalEntry): void;
 }
@@ -109,10 +109,14 @@ export class JournalWriter implements JournalSink {
   append(entry: JournalEntry): void {
     if (this.closed) throw new StorageError("CLOSED", `journal writer for session ${this.sessionId} is closed`);
     if (typeof entry !== "object" || entry === null) throw invalid("journal entry must be an object");
-    const { kind, ts, seq } = entry;
-    if (typeof kind !== "string" || kind.length === 0 || kind.length > 128) throw invalid("journal entry kind must be a non-empty string");
-    if (typeof ts !== "number" || !Number.isFinite(ts)) throw invalid(`journal entry ${String(seq)}: ts must be a finite number`);
+    const seq = entry.seq;
+    const kind = typeof entry.kind === "string" ? entry.kind : entry.type;
+    const ts = entry.ts ?? entry.at;
     if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) throw invalid("journal entry seq must be a non-negative integer");
+    if (typeof kind !== "string" || kind.length === 0 || kind.length > 128) {
+      throw invalid(`journal entry ${seq}: kind (or type) must be a non-empty string`);
+    }
+    if (typeof ts !== "number" || !Number.isFinite(ts)) throw invalid(`journal entry ${seq}: ts (or at) must be a finite number`);
     if (seq <= this.lastSeq) throw invalid(`journal entry seq ${seq} is not above the previous seq ${this.lastSeq}`);
     if (this.buffer.length >= this.maxPending) {
       throw new StorageError(

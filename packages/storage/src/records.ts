@@ -58,14 +58,17 @@ export interface TradeWatermark {
 }
 
 /**
- * One execution-journal entry as the executor emits it: a plain JSON-serializable object with at
- * least `kind` (e.g. "intent", "action", "ack", "fill"), `ts` (epoch ms) and `seq` (the emitter's
- * sequence number, unique within a session).
+ * One execution-journal entry as the executor emits it: a plain JSON-serializable object with a
+ * `seq` (the emitter's sequence number, unique and increasing within a session), a kind — `kind`
+ * or, as @mm/executor names it, `type` ("intent", "action", "gateway", "user", "plan", …) — and a
+ * time in epoch ms — `ts` or, as @mm/executor names it, `at`. Everything else is stored verbatim.
  */
 export interface JournalEntry {
-  readonly kind: string;
-  readonly ts: number;
   readonly seq: number;
+  readonly kind?: string;
+  readonly type?: string;
+  readonly ts?: number;
+  readonly at?: number;
   readonly [field: string]: unknown;
 }
 

@@ -84,6 +84,24 @@ describe("JournalWriter", () => {
     expect((await storage.journal.read({ sessionId: "s" }))[0]?.entry.status).toBe("MATCHED");
   });
 
+  it("accepts @mm/executor's entry shape ({ seq, at, type, ... }) and stores kind and time from it", async () => {
+    const writer = await JournalWriter.start({ journal: storage.journal, sessionId: "exec", clock });
+    // Shaped exactly like executor JournalEntry values: seq from 1, `at` epoch ms, `type` discriminant.
+    const intent = { seq: 1, at: 1_000, type: "intent", superseded: false, intent: { conditionId: "0xabc", seq: 7, levels: [] } };
+    const action = { seq: 2, at: 1_001, type: "action", action: { kind: "PLACE", actionId: 3 } };
+    const mode = { seq: 3, at: 1_002, type: "mode", from: "RUNNING", to: "STOP", reason: "user feed lost" };
+    for (const e of [intent, action, mode]) writer.append(e);
+    await writer.close();
+    const stored = await storage.journal.read({ sessionId: "exec" });
+    expect(stored.map((e) => [e.seq, e.kind, e.ts])).toEqual([
+      [1, "intent", 1_000],
+      [2, "action", 1_001],
+      [3, "mode", 1_002],
+    ]);
+    expect(stored.map((e) => e.entry)).toEqual([intent, action, mode]);
+    expect((await storage.journal.read({ sessionId: "exec", kinds: ["mode"] }))[0]?.entry.reason).toBe("user feed lost");
+  });
+
   it("refuses malformed entries synchronously, loudly", async () => {
     const writer = await JournalWriter.start({ journal: storage.journal, sessionId: "s", clock });
     writer.append(entry(5));
