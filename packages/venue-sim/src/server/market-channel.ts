@@ -169,6 +169,13 @@ export class MarketChannel {
     if (added === 0 && conn.custom && ids.length > 0) conn.outbox.control("NO NEW ASSETS");
   }
 
+  /** Number of open connections with custom features enabled (best_bid_ask work is skipped at 0). */
+  get customConnections(): number {
+    let n = 0;
+    for (const c of this.conns) if (c.custom) n++;
+    return n;
+  }
+
   hasSubscribers(tokenId: string): boolean {
     const s = this.byAsset.get(tokenId);
     return s !== undefined && s.size > 0;

@@ -6,6 +6,7 @@
 import type { Socket } from "node:net";
 import { WebSocket } from "ws";
 import type { Channel, FaultState } from "./faults.js";
+import { encodeTextFrames } from "./frames.js";
 
 /** Slow consumers whose unsent bytes exceed this are disconnected (the venue does not buffer forever). */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -68,14 +69,18 @@ export class Outbox {
       ws.terminate();
       return;
     }
-    const raw = (ws as unknown as { _socket?: Socket })._socket;
-    raw?.cork();
-    if (this.arrayFraming()) {
-      ws.send(`[${frames.join(",")}]`);
+    const internals = ws as unknown as { _socket?: Socket; _extensions?: Record<string, unknown>; _sender?: { _queue?: unknown[] } };
+    const raw = internals._socket;
+    const text = this.arrayFraming() ? [`[${frames.join(",")}]`] : frames;
+    const plain = raw !== undefined && (internals._extensions === undefined || Object.keys(internals._extensions).length === 0);
+    if (plain && (internals._sender?._queue?.length ?? 0) === 0) {
+      // One buffer, one write: ws's own sender has nothing queued, so ordering is preserved.
+      raw.write(encodeTextFrames(text));
     } else {
-      for (const f of frames) ws.send(f);
+      raw?.cork();
+      for (const f of text) ws.send(f);
+      raw?.uncork();
     }
-    raw?.uncork();
     this.sent += frames.length;
   }
 }

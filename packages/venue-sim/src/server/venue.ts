@@ -436,6 +436,10 @@ export class Venue {
   }
 
   private publishBestBidAsk(m: SimMarket, timestamp: number): void {
+    if (this.marketChannel.customConnections === 0) {
+      this.lastBest.clear();
+      return;
+    }
     for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
       const b = this.engine.bestPrices(t);
       const key = `${b?.bestBid ?? "-"}|${b?.bestAsk ?? "-"}`;

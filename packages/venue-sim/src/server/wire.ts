@@ -85,9 +85,13 @@ export function bookEvent(b: BookSnapshot) {
   };
 }
 
-/** Opaque per-entry hash of a price_change (docs: not the book hash; clients must not validate it). */
-function changeHash(conditionId: string, c: LevelChange, timestamp: number, seq: number): string {
-  return createHash("sha1").update(`${conditionId}|${c.tokenId}|${c.side}|${c.price}|${c.size}|${timestamp}|${seq}`).digest("hex");
+/**
+ * Opaque per-entry hash of a price_change (docs: distinct from the book hash; clients must not
+ * validate it). A unique 40-hex marker from the engine sequence and entry index: no digest per
+ * entry on the hot path.
+ */
+function changeHash(seq: number, index: number): string {
+  return `${seq.toString(16).padStart(32, "0")}${index.toString(16).padStart(8, "0")}`;
 }
 
 /** Current `price_change` schema (since 2025-09-15): both tokens, absolute sizes, best_bid/best_ask. */
@@ -95,12 +99,12 @@ export function priceChangeEvent(conditionId: string, changes: readonly LevelCha
   return {
     event_type: "price_change" as const,
     market: conditionId,
-    price_changes: changes.map((c) => ({
+    price_changes: changes.map((c, i) => ({
       asset_id: c.tokenId as string,
       price: formatPrice(c.price),
       size: formatSize(c.size),
       side: c.side,
-      hash: changeHash(conditionId, c, timestamp, seq),
+      hash: changeHash(seq, i),
       best_bid: c.bestBid === undefined ? "0" : formatPrice(c.bestBid),
       best_ask: c.bestAsk === undefined ? "1" : formatPrice(c.bestAsk),
     })),
