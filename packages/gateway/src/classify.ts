@@ -19,7 +19,10 @@ export const REJECT_RULES: readonly Rule[] = [
   { reason: "post_only_cross", pattern: /post-only order: order crosses|crosses (the )?book|INVALID_POST_ONLY_ORDER\b/i },
   // Venue-wide modes before per-order texts: "post-only mode: only post-only orders and cancels".
   { reason: "cancel_only", pattern: /cancel[- ]only|closed[- ]only mode|post-only mode/i },
-  { reason: "trading_disabled", pattern: /trading is (currently )?disabled|address banned|trading (is )?paused/i },
+  {
+    reason: "trading_disabled",
+    pattern: /trading is (currently )?disabled|address banned|trading (is )?paused|market is closed|orders are not accepted/i,
+  },
   { reason: "tick_size", pattern: /minimum tick size|INVALID_ORDER_MIN_TICK_SIZE|tick size rule/i },
   { reason: "invalid_price", pattern: /invalid price/i },
   { reason: "min_size", pattern: /lower than the minimum|INVALID_ORDER_MIN_SIZE|min size: \$|invalid amount for a marketable/i },
@@ -38,7 +41,7 @@ export const REJECT_RULES: readonly Rule[] = [
   {
     reason: "invalid_order",
     pattern:
-      /invalid amounts|rounding issues|too many orders in payload|canceled in the CTF exchange|invalid order|malformed|invalid (json|payload|body)/i,
+      /invalid amounts|rounding issues|too many orders in payload|invalid token id|canceled in the CTF exchange|invalid order|malformed|invalid (json|payload|body)/i,
   },
   { reason: "not_found", pattern: /not found/i },
 ];

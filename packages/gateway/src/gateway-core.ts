@@ -619,7 +619,8 @@ export class GatewayCore implements OrderGateway {
             continue;
           }
           if (leg.errorMsg.length > 0) {
-            const reason = classifyReject(undefined, leg.errorMsg);
+            // A leg rejected inside a 200 is a definitive refusal, classified like a 400.
+            const reason = classifyReject(400, leg.errorMsg);
             this.post(this.placeReject(x.q.action, reason, leg.errorMsg, leg.orderId || x.s.orderId));
             continue;
           }

@@ -21,6 +21,8 @@ const TABLE: readonly [number | undefined, string, RejectReason][] = [
   [503, "Trading is currently disabled. Please try again later", "trading_disabled"],
   [400, "'0xabc' address banned", "trading_disabled"],
   [400, "the market is not yet ready to process new orders", "market_not_ready"],
+  [400, "the market is closed, orders are not accepted", "trading_disabled"],
+  [503, "Trading is currently cancel-only. Only cancels are allowed.", "cancel_only"],
   [400, "invalid expiration", "expiration"],
   [400, "order couldn't be fully filled. FOK orders are fully filled or killed.", "fok_not_filled"],
   [400, "no orders found to match with FAK order. FAK orders are partially filled or killed if no match is found.", "fak_no_match"],
@@ -42,6 +44,7 @@ const TABLE: readonly [number | undefined, string, RejectReason][] = [
   [500, "the trade contains rounding issues", "invalid_order"],
   [400, "order canceled in the CTF exchange contract", "invalid_order"],
   [404, "order not found", "not_found"],
+  [400, "Invalid token id", "invalid_order"],
   // Fallbacks on status when the text says nothing we know.
   [401, "", "auth"],
   [404, "", "not_found"],

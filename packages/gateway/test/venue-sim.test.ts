@@ -4,9 +4,10 @@
  * limits and faults.
  */
 import type { GatewayResult, OrderId, PlaceAck } from "@mm/types";
+import { makeUpDownMarkets } from "@mm/venue-sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLEARED_BY_CANCEL_ALL } from "../src/index.js";
-import { type SimRig, startRig } from "./sim-helpers.js";
+import { fixedClock, type SimRig, startRig } from "./sim-helpers.js";
 
 const rigs: SimRig[] = [];
 afterEach(async () => {
@@ -70,7 +71,7 @@ describe("rate limits (counted at the simulator)", () => {
     expect(openAtVenue(r)).toHaveLength(40);
   });
 
-  it("without the client limiter the same burst is throttled by the venue (the test can fail)", async () => {
+  it("control: without the client limiter the same burst is throttled by the venue", async () => {
     const r = await rig(
       { rateLimits: { "POST /order": { limit: 10, windowMs: 500 } } },
       { policy: { batching: false, retry: { maxAttempts: 1 } } },
@@ -183,16 +184,159 @@ describe("dead-man heartbeat (venue-sim)", () => {
 });
 
 describe("SYNC (venue-sim)", () => {
-  it("returns our open orders and fills (maker leg included) normalized", async () => {
+  it("returns our open orders and our maker fill against the complementary token (taker-filter quirk)", async () => {
     const r = await rig();
     r.gw.submit({ kind: "PLACE", actionId: 1, order: r.order("m", { price: 4000 as never, size: 10_000_000 as never }) });
     await r.until((m) => m.length === 1);
+    const ours = (r.inbox.messages[0] as PlaceAck).orderId;
+    // Another account BUYs NO at 0.61: it crosses our BUY YES at 0.40 (mint); the taker's token is NO.
+    const engine = r.sim.venue.engine;
+    engine.deposit("other-trader" as never, 1_000_000_000 as never);
+    const t = engine.placeOrder({
+      owner: "other-trader" as never,
+      tokenId: r.market.info.no.tokenId,
+      side: "BUY",
+      orderType: "GTC",
+      price: 6100 as never,
+      size: 6_000_000 as never,
+    });
+    expect(t.ok ? "ok" : JSON.stringify(t)).toBe("ok");
     r.gw.submit({ kind: "SYNC", actionId: 2, conditionIds: [r.market.info.conditionId], tradesSince: 0 });
     await r.until((m) => m.length === 2);
     const s = r.inbox.messages[1]!;
     expect(s.kind).toBe("SYNC_RESULT");
     if (s.kind !== "SYNC_RESULT") return;
-    expect(s.openOrders.map((o) => o.orderId)).toEqual([(r.inbox.messages[0] as PlaceAck).orderId as OrderId]);
-    expect(s.openOrders[0]).toMatchObject({ price: 4000, originalSize: 10_000_000, side: "BUY" });
+    expect(s.openOrders.map((o) => o.orderId)).toEqual([ours]);
+    expect(s.openOrders[0]).toMatchObject({ price: 4000, originalSize: 10_000_000, sizeMatched: 6_000_000, side: "BUY" });
+    expect(s.fills).toHaveLength(1);
+    expect(s.fills[0]).toMatchObject({
+      orderId: ours,
+      role: "MAKER",
+      tokenId: r.market.info.yes.tokenId,
+      side: "BUY",
+      price: 4000,
+      size: 6_000_000,
+    });
+  });
+});
+
+describe("every reject category, produced by the simulator and classified", () => {
+  it("tick, min size, balance, post-only cross, FOK, FAK, expiration, invalid order", async () => {
+    const r = await rig({ markets: 2 });
+    const m = r.market.info;
+    const cases: { name: string; order: ReturnType<SimRig["order"]>; want: string }[] = [
+      // Our order thinks the tick is 0.0001 (it passes our own grid check); the venue's is coarser.
+      { name: "tick", order: r.order("t1", { price: 4321 as never, tickSize: 1 as never }), want: "tick_size" },
+      { name: "min size", order: r.order("t3", { size: 1_000_000 as never }), want: "min_size" },
+      { name: "balance", order: r.order("t4", { side: "SELL", price: 6000 as never }), want: "balance" },
+      { name: "expiration", order: r.order("t5", { orderType: "GTD", expiration: Math.floor(Date.now() / 1000) + 5 }), want: "expiration" },
+      { name: "FOK", order: r.order("t6", { orderType: "FOK", price: 9900 as never, size: 5_000_000 as never }), want: "fok_not_filled" },
+      { name: "FAK", order: r.order("t7", { orderType: "FAK", price: 9900 as never, size: 5_000_000 as never }), want: "fak_no_match" },
+      { name: "unknown token", order: r.order("t8", { tokenId: "12345" as never }), want: "invalid_order" },
+    ];
+    // A resting BUY YES at 0.40, then a post-only BUY NO at 0.61 crosses it (complementary book).
+    r.gw.submit({ kind: "PLACE", actionId: 100, order: r.order("rest", { price: 4000 as never }) });
+    await r.until((x) => x.length === 1);
+    cases.push({
+      name: "post-only",
+      order: r.order("t9", { tokenId: m.no.tokenId, price: 6100 as never, postOnly: true }),
+      want: "post_only_cross",
+    });
+    cases.forEach((c, i) => r.gw.submit({ kind: "PLACE", actionId: i + 1, order: c.order }));
+    await r.until((x) => x.length === 1 + cases.length);
+    for (const [i, c] of cases.entries()) {
+      const res = r.inbox.messages.find((x) => "actionId" in x && x.actionId === i + 1)!;
+      expect({ name: c.name, kind: res.kind, reason: res.kind === "PLACE_REJECT" ? res.reason : undefined }).toEqual({
+        name: c.name,
+        kind: "PLACE_REJECT",
+        reason: c.want,
+      });
+    }
+    // FAK: the venue names the order id even though nothing matched.
+    const fak = r.inbox.messages.find((x) => "actionId" in x && x.actionId === 7)!;
+    expect(fak.kind === "PLACE_REJECT" && fak.orderId).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("duplicate: the same signed order (same salt) sent twice", async () => {
+    const probe = await rig();
+    const c = probe.sim.credentials;
+    // Deterministic salt: fixed random and a frozen clock (within the venue's timestamp skew).
+    const r = await rig({}, { signer: { privateKey: c.privateKey, random: () => 0.5 }, clock: fixedClock(Date.now()) });
+    void probe;
+    r.gw.submit({ kind: "PLACE", actionId: 1, order: r.order("d1") });
+    await r.until((x) => x.length === 1);
+    r.gw.submit({ kind: "PLACE", actionId: 2, order: r.order("d2") });
+    await r.until((x) => x.length === 2);
+    expect(r.inbox.messages[0]).toMatchObject({ kind: "PLACE_ACK" });
+    expect(r.inbox.messages[1]).toMatchObject({
+      kind: "PLACE_REJECT",
+      reason: "duplicate",
+      orderId: (r.inbox.messages[0] as PlaceAck).orderId,
+    });
+  });
+
+  it.each([
+    ["cancel-only", "cancel_only"],
+    ["post-only", "cancel_only"],
+    ["disabled", "trading_disabled"],
+  ] as const)("trading mode %s → %s", async (mode, want) => {
+    const r = await rig();
+    r.sim.venue.applyFault({ type: "trading_mode", mode });
+    r.gw.submit({ kind: "PLACE", actionId: 1, order: r.order("a") });
+    await r.until((x) => x.length === 1);
+    expect(r.inbox.messages[0]).toMatchObject({ kind: "PLACE_REJECT", reason: want });
+    // Cancels are still accepted.
+    r.gw.submit({ kind: "CANCEL_ALL", actionId: 2, reason: "x" });
+    await r.until((x) => x.length === 2);
+    expect(r.inbox.messages[1]).toMatchObject({ kind: "CANCEL_ALL_ACK" });
+  });
+
+  it("market not ready (not yet active) and market closed (not accepting orders)", async () => {
+    const r = await rig();
+    const [gen] = makeUpDownMarkets({ seed: 77, count: 1, startTime: Date.now(), windowMs: 15 * 60_000, staggerMs: 60_000 });
+    const pending = { ...gen!, info: { ...gen!.info, active: false } };
+    r.sim.venue.addMarket(pending);
+    const at = (info: typeof pending.info, id: string) =>
+      r.order(id, { conditionId: info.conditionId, tokenId: info.yes.tokenId, negRisk: info.negRisk, tickSize: info.tickSize });
+    r.gw.submit({ kind: "PLACE", actionId: 1, order: at(pending.info, "nr") });
+    await r.until((x) => x.length === 1);
+    expect(r.inbox.messages[0]).toMatchObject({ kind: "PLACE_REJECT", reason: "market_not_ready" });
+    r.sim.venue.engine.setAcceptingOrders(r.market.info.conditionId, false);
+    r.gw.submit({ kind: "PLACE", actionId: 2, order: r.order("closed") });
+    await r.until((x) => x.length === 2);
+    expect(r.inbox.messages[1]).toMatchObject({ kind: "PLACE_REJECT", reason: "trading_disabled" });
+  });
+
+  it("auth: wrong API secret → 401 → auth", async () => {
+    const r = await rig();
+    const c = r.sim.credentials;
+    const { createGateway } = await import("../src/index.js");
+    const { Inbox } = await import("./helpers.js");
+    const inbox = new Inbox();
+    const bad = createGateway({
+      clobUrl: r.sim.urls.clob,
+      credentials: { key: c.apiKey, secret: `${"B".repeat(43)}=`, passphrase: c.passphrase },
+      signer: { privateKey: c.privateKey },
+      mailbox: inbox,
+      heartbeat: false,
+    });
+    bad.submit({ kind: "PLACE", actionId: 1, order: r.order("a") });
+    const t0 = Date.now();
+    while (inbox.messages.length < 1 && Date.now() - t0 < 5_000) await new Promise((res) => setTimeout(res, 5));
+    bad.submit({ kind: "CANCEL_ALL", actionId: 2, reason: "x" });
+    while (inbox.messages.length < 2 && Date.now() - t0 < 5_000) await new Promise((res) => setTimeout(res, 5));
+    await bad.close();
+    expect(inbox.messages.map((x) => [x.kind, "reason" in x ? x.reason : undefined])).toEqual([
+      ["PLACE_REJECT", "auth"],
+      ["ACTION_FAILED", "auth"],
+    ]);
+  });
+
+  it("rate limited: 429 beyond the retry budget → rate_limited", async () => {
+    const r = await rig({}, { policy: { retry: { maxAttempts: 2, baseDelayMs: 10 } } });
+    r.sim.venue.applyFault({ type: "http", kind: "429", route: "POST /order", count: 5, retryAfterSec: 0 });
+    r.gw.submit({ kind: "PLACE", actionId: 1, order: r.order("a") });
+    await r.until((x) => x.length === 1);
+    expect(r.inbox.messages[0]).toMatchObject({ kind: "PLACE_REJECT", reason: "rate_limited" });
   });
 });
