@@ -14,3 +14,4 @@ export {
   type WsState,
 } from "./ws-client.js";
 export { MarketFeed, MarketFeedStats, type MarketFeedOptions, type MarketSubscription, type ShardStats } from "./market-feed.js";
+export { UserFeed, UserFeedStats, type UserCredentials, type UserFeedOptions } from "./user-feed.js";
