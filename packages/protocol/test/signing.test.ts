@@ -258,7 +258,7 @@ describe("differential vs @polymarket/clob-client 5.8.1", () => {
         expect(String(ours.value.makerAmount)).toBe(args.makerAmount);
         // We compute usdc ÷ price exactly; the client divides floats, which can land 1e-6 below an
         // exact quotient (e.g. 1865.86 / 0.0001 → 18658599.999999) and then rounds down.
-        const diff = ours.value.takerAmount - BigInt(args.takerAmount);
+        const diff = BigInt(ours.value.takerAmount) - BigInt(args.takerAmount);
         expect(diff === 0n || (r.side === "BUY" && diff === 1n)).toBe(true);
         if (diff === 0n) identical++;
       }),

@@ -74,6 +74,7 @@ export interface DecodeOptions {
 const EMPTY_ERRORS: FrameError[] = [];
 const textDecoder = new TextDecoder("utf-8", { fatal: false });
 const KNOWN_TEXT = new Set(["PONG", "PING", "NO NEW ASSETS"]);
+const JSON_SCALAR = /^(?:null|true|false|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"[^"]*")$/;
 
 class Frame implements DecodedFrame {
   events: WsEvent[] = [];
@@ -107,6 +108,7 @@ export function decodeWsFrame(raw: string | Uint8Array, options?: DecodeOptions)
   const c0 = text.charCodeAt(first);
   if (c0 !== 123 /* { */ && c0 !== 91 /* [ */) {
     const t = text.trim();
+    if (JSON_SCALAR.test(t)) return rejectFrame(frame, stats, "not_an_event", `JSON scalar frame ${preview(t)}`);
     if (KNOWN_TEXT.has(t) || isPlainText(t)) {
       frame.text = t;
       if (stats) stats.textFrames++;
