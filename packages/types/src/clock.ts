@@ -49,11 +49,18 @@ interface PendingTimer {
   readonly fn: () => void;
 }
 
-/** Virtual time. `advance` fires due timers in time order (ties in creation order). */
+const earlier = (a: PendingTimer, b: PendingTimer): boolean => a.at < b.at || (a.at === b.at && a.id < b.id);
+
+/**
+ * Virtual time. `advance` fires due timers in time order (ties in creation order). Timers sit in a
+ * binary min-heap, so a backtest with many pending settlement timers stays O(log n) per timer;
+ * cancellation is lazy (the id is forgotten and skipped when it surfaces).
+ */
 export class ManualClock implements Clock {
   private current: number;
   private nextId = 1;
-  private pending: PendingTimer[] = [];
+  private readonly heap: PendingTimer[] = [];
+  private readonly live = new Set<number>();
 
   constructor(startMs = 0) {
     this.current = startMs;
@@ -65,24 +72,24 @@ export class ManualClock implements Clock {
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
-    this.pending.push({ id, at: this.current + Math.max(0, delayMs), fn });
+    this.push({ id, at: this.current + Math.max(0, delayMs), fn });
+    this.live.add(id);
     return { id };
   }
 
   clearTimer(handle: TimerHandle): void {
-    this.pending = this.pending.filter((t) => t.id !== handle.id);
+    this.live.delete(handle.id);
   }
 
   /** Number of timers not yet fired. */
   get pendingTimers(): number {
-    return this.pending.length;
+    return this.live.size;
   }
 
   /** Time of the next timer, if any. */
   nextTimerAt(): number | undefined {
-    let min: number | undefined;
-    for (const t of this.pending) if (min === undefined || t.at < min) min = t.at;
-    return min;
+    this.dropCancelled();
+    return this.heap[0]?.at;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due (including ones set by fired timers). */
@@ -93,15 +100,48 @@ export class ManualClock implements Clock {
   advanceTo(target: number): void {
     if (target < this.current) throw new RangeError(`ManualClock cannot go back from ${this.current} to ${target}`);
     for (;;) {
-      let next: PendingTimer | undefined;
-      for (const t of this.pending)
-        if (t.at <= target && (next === undefined || t.at < next.at || (t.at === next.at && t.id < next.id))) next = t;
-      if (next === undefined) break;
-      const due = next;
-      this.pending = this.pending.filter((t) => t.id !== due.id);
-      this.current = due.at;
-      due.fn();
+      this.dropCancelled();
+      const next = this.heap[0];
+      if (next === undefined || next.at > target) break;
+      this.pop();
+      this.live.delete(next.id);
+      this.current = next.at;
+      next.fn();
     }
     this.current = target;
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length > 0 && !this.live.has((this.heap[0] as PendingTimer).id)) this.pop();
+  }
+
+  private push(t: PendingTimer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(t, h[parent] as PendingTimer)) break;
+      h[i] = h[parent] as PendingTimer;
+      i = parent;
+    }
+    h[i] = t;
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop() as PendingTimer;
+    if (h.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const child = r < h.length && earlier(h[r] as PendingTimer, h[l] as PendingTimer) ? r : l;
+      if (!earlier(h[child] as PendingTimer, last)) break;
+      h[i] = h[child] as PendingTimer;
+      i = child;
+    }
+    h[i] = last;
   }
 }

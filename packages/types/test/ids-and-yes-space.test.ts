@@ -103,3 +103,37 @@ describe("ManualClock", () => {
     expect(() => clock.advanceTo(0)).toThrow(RangeError);
   });
 });
+
+describe("ManualClock ordering (property)", () => {
+  it("fires exactly the uncancelled timers, in (time, creation) order, at their own times", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), cancel: fc.boolean() }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 5 }),
+        (specs, steps) => {
+          const clock = new ManualClock(0);
+          const fired: { id: number; at: number; now: number }[] = [];
+          const handles = specs.map((s, i) => ({
+            ...s,
+            at: s.delay,
+            i,
+            h: clock.setTimer(s.delay, () => fired.push({ id: i, at: s.delay, now: clock.now() })),
+          }));
+          for (const t of handles) if (t.cancel) clock.clearTimer(t.h);
+          let total = 0;
+          for (const step of steps) {
+            total += step;
+            clock.advance(step);
+          }
+          const expected = handles
+            .filter((t) => !t.cancel && t.at <= total)
+            .sort((a, b) => a.at - b.at || a.i - b.i)
+            .map((t) => t.i);
+          expect(fired.map((f) => f.id)).toEqual(expected);
+          for (const f of fired) expect(f.now).toBe(f.at);
+          expect(clock.pendingTimers).toBe(handles.filter((t) => !t.cancel && t.at > total).length);
+        },
+      ),
+    );
+  });
+});
