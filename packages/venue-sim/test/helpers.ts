@@ -1,5 +1,14 @@
 /** Loopback test clients for the simulator: L2-signed fetch, order bodies, collecting WS clients, schema checks. */
-import { buildL2Headers, limitOrderAmounts, WireMarketFrameSchema, WireUserFrameSchema } from "@mm/protocol";
+import {
+  buildL2Headers,
+  buildLimitOrderV1,
+  orderDomainFor,
+  PrivateKeySigner,
+  postOrderBodyV1,
+  signOrderV1,
+  WireMarketFrameSchema,
+  WireUserFrameSchema,
+} from "@mm/protocol";
 import { ManualClock, type Side, type TickSize } from "@mm/types";
 import { WebSocket } from "ws";
 import { startVenueSim, type VenueSimHandle, type VenueSimOptions } from "../src/index.js";
@@ -11,7 +20,12 @@ export interface Creds {
   readonly secret: string;
   readonly passphrase: string;
   readonly address: string;
+  /** Test keys only (Hardhat accounts). */
+  readonly privateKey: string;
 }
+
+/** Hardhat account #1 (a public test key). */
+export const ALT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 const running: VenueSimHandle[] = [];
 const sockets: WebSocket[] = [];
@@ -36,12 +50,22 @@ export async function stopAll(): Promise<void> {
   for (const s of running.splice(0)) await s.stop();
 }
 
+const signers = new Map<string, PrivateKeySigner>();
+const signerOf = (key: string): PrivateKeySigner => {
+  let s = signers.get(key);
+  if (s === undefined) {
+    s = PrivateKeySigner.fromHex(key);
+    signers.set(key, s);
+  }
+  return s;
+};
+
 /** A second funded account on the venue (credentials registered directly, as after L1 create). */
-export function addAccount(sim: VenueSimHandle, address: string, usdc = 10_000): Creds {
-  const c = sim.venue.credentials.create(address, "0");
+export function addAccount(sim: VenueSimHandle, privateKey = ALT_KEY, usdc = 10_000): Creds {
+  const c = sim.venue.credentials.create(signerOf(privateKey).address, "0");
   if (c === undefined) throw new Error("account exists");
   sim.venue.engine.deposit(c.apiKey, (usdc * 1_000_000) as never);
-  return c;
+  return { ...c, privateKey };
 }
 
 export interface Reply<T = unknown> {
@@ -87,38 +111,38 @@ export async function rest<T = unknown>(
 
 let salt = 1;
 
-/** A V1 `POST /order` envelope for a limit order (amounts by the official rounding, via @mm/protocol). */
+/** A signed V1 `POST /order` envelope (official amount rounding and EIP-712 signing, via @mm/protocol). */
 export function orderBody(
   creds: Creds,
   tokenId: string,
   side: Side,
   price: number,
   size: number,
-  orderType = "GTC",
+  orderType: "GTC" | "GTD" | "FOK" | "FAK" = "GTC",
   extra: { postOnly?: boolean; expiration?: number; tick?: TickSize } = {},
 ) {
-  const a = limitOrderAmounts(side, Math.round(price * 10_000), Math.round(size * 1_000_000), extra.tick ?? 100);
-  if (!a.ok) throw new Error(`bad amounts: ${JSON.stringify(a.error)}`);
-  return {
-    order: {
-      salt: salt++,
-      maker: creds.address,
-      signer: creds.address,
-      taker: "0x0000000000000000000000000000000000000000",
+  const signer = signerOf(creds.privateKey);
+  const o = buildLimitOrderV1(
+    {
       tokenId,
-      makerAmount: a.value.makerAmount.toString(),
-      takerAmount: a.value.takerAmount.toString(),
       side,
-      expiration: String(extra.expiration ?? 0),
-      nonce: "0",
-      feeRateBps: "0",
-      signatureType: 0,
-      signature: `0x${"1b".repeat(65)}`,
+      price: Math.round(price * 10_000),
+      size: Math.round(size * 1_000_000),
+      tickSize: extra.tick ?? 100,
+      ...(extra.expiration !== undefined ? { expiration: extra.expiration } : {}),
     },
-    owner: creds.apiKey,
+    { signer: signer.address, maker: signer.address, signatureType: 0 },
+    salt++,
+  );
+  if (!o.ok) throw new Error(`bad amounts: ${JSON.stringify(o.error)}`);
+  const domain = orderDomainFor(137, false, 1);
+  if (domain === undefined) throw new Error("no domain");
+  return postOrderBodyV1(
+    signOrderV1(o.value, signer, domain),
+    creds.apiKey,
     orderType,
-    ...(extra.postOnly !== undefined ? { postOnly: extra.postOnly } : {}),
-  };
+    extra.postOnly !== undefined ? { postOnly: extra.postOnly } : {},
+  );
 }
 
 /** Collects every event of a WS connection (arrays flattened; text frames kept as strings). */

@@ -22,7 +22,7 @@ import {
   parseGammaStringArray,
 } from "@mm/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Creds, T0, addAccount, orderBody, rest, startSim, stopAll } from "./helpers.js";
+import { ALT_KEY, type Creds, T0, addAccount, orderBody, rest, startSim, stopAll } from "./helpers.js";
 
 afterEach(stopAll);
 
@@ -126,7 +126,10 @@ describe("L2 authentication", () => {
 
   it("L1 create then derive returns the same deterministic credentials", async () => {
     const { sim } = await startSim();
-    const headers = { POLY_ADDRESS: ALT, POLY_SIGNATURE: `0x${"ab".repeat(65)}`, POLY_TIMESTAMP: String(T0 / 1000), POLY_NONCE: "0" };
+    const { buildL1Headers, PrivateKeySigner } = await import("@mm/protocol");
+    const headers = { ...buildL1Headers(PrivateKeySigner.fromHex(ALT_KEY), { timestampSeconds: T0 / 1000 }) };
+    const forged = { ...headers, POLY_ADDRESS: sim.credentials.address };
+    expect((await fetch(`${sim.urls.clob}/auth/derive-api-key`, { headers: forged })).status).toBe(401);
     const created = await fetch(`${sim.urls.clob}/auth/api-key`, { method: "POST", headers });
     const c = (await created.json()) as { apiKey: string; secret: string; passphrase: string };
     expect(c.apiKey).toMatch(/^[0-9a-f-]{36}$/);
@@ -173,6 +176,13 @@ describe("trading routes", () => {
       creds: me,
     });
     expect(tooMany).toMatchObject({ status: 400, body: { error: "Too many orders in payload: 16, max allowed: 15" } });
+    // a signature that does not recover to the signer
+    const forged = orderBody(me, yes, "BUY", 0.34, 10);
+    const tampered = { ...forged, order: { ...forged.order, makerAmount: String(Number(forged.order.makerAmount) - 10_000) } };
+    expect(await rest(clob, "POST", "/order", { body: tampered, creds: me })).toMatchObject({
+      status: 400,
+      body: { error: "invalid signature" },
+    });
     // venue validation texts come through
     const small = await rest<{ error: string }>(clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 2), creds: me });
     expect(small.status).toBe(400);
@@ -208,7 +218,7 @@ describe("trading routes", () => {
     const { sim } = await startSim();
     const { clob } = sim.urls;
     const me = sim.credentials;
-    const other = addAccount(sim, ALT);
+    const other = addAccount(sim);
     const m = sim.venue.allMarkets()[0]!;
     // maker: BUY YES 10 @ 0.55 (seen on NO as an ask at 0.45)
     await rest(clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "BUY", 0.55, 10), creds: me });
@@ -296,7 +306,7 @@ describe("Gamma and Data API", () => {
   it("Data-API trades carry seconds and numbers, and appear only after the lag", async () => {
     const { sim, clock } = await startSim({ dataLagMs: 60_000 });
     const me = sim.credentials;
-    const other = addAccount(sim, ALT);
+    const other = addAccount(sim);
     const m = sim.venue.allMarkets()[0]!;
     await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "BUY", 0.6, 10), creds: me });
     await rest(sim.urls.clob, "POST", "/order", { body: orderBody(other, m.info.no.tokenId, "BUY", 0.4, 10), creds: other });

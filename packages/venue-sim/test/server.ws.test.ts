@@ -4,13 +4,11 @@ import { Collector, addAccount, expectMarketValid, expectUserValid, orderBody, r
 
 afterEach(stopAll);
 
-const ALT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-
 describe("market channel", () => {
   it("sends a book per asset on subscribe, price_change for both tokens on place/cancel, book + last_trade_price on trades", async () => {
     const { sim } = await startSim();
     const me = sim.credentials;
-    const other = addAccount(sim, ALT);
+    const other = addAccount(sim);
     const m = sim.venue.allMarkets()[0]!;
     const { yes, no } = { yes: m.info.yes.tokenId, no: m.info.no.tokenId };
     await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.4, 10), creds: me });
@@ -145,7 +143,7 @@ describe("user channel", () => {
   it("shows a maker fill's documented lifecycle: PLACEMENT → trade MATCHED + order UPDATE → MINED → CONFIRMED", async () => {
     const { sim, clock } = await startSim();
     const me = sim.credentials;
-    const other = addAccount(sim, ALT);
+    const other = addAccount(sim);
     const m = sim.venue.allMarkets()[0]!;
     const c = await Collector.open(`${sim.urls.ws}/user`);
     c.send({ auth: { apiKey: me.apiKey, secret: me.secret, passphrase: me.passphrase }, markets: [m.info.conditionId], type: "user" });
@@ -185,7 +183,7 @@ describe("user channel", () => {
   it("FAILED reverses the fill in /balance-allowance; nothing is replayed after reconnect", async () => {
     const { sim, clock } = await startSim();
     const me = sim.credentials;
-    const other = addAccount(sim, ALT);
+    const other = addAccount(sim);
     const m = sim.venue.allMarkets()[0]!;
     const before = (await rest<{ balance: string }>(sim.urls.clob, "GET", "/balance-allowance?asset_type=COLLATERAL", { creds: me })).body
       .balance;

@@ -31,11 +31,12 @@ import { bookSummary, clobTrade, microString, openOrder } from "./wire.js";
 export const END_CURSOR = "LTE=";
 const MAX_UINT256 = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
 
+/** Signature check of a signed order body: its id (the EIP-712 hash) when the signature recovers to `signer`. */
 export interface SignedOrderCheck {
-  /** The order id (EIP-712 hash) of a signed order body, or undefined when it cannot be hashed. */
-  readonly orderId: (order: Record<string, unknown>, negRisk: boolean) => string | undefined;
-  /** Whether the signature recovers to `order.signer`. */
-  readonly verify: (order: Record<string, unknown>, negRisk: boolean) => boolean;
+  readonly check: (
+    order: Record<string, unknown>,
+    negRisk: boolean,
+  ) => { readonly ok: true; readonly orderId: string } | { readonly ok: false };
 }
 
 export interface ClobContext {
@@ -182,8 +183,14 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
   if (!DIGITS.test(env.order.makerAmount) || !DIGITS.test(env.order.takerAmount)) return { reply: fail(400, "invalid order amounts") };
   if (!/^\d{1,12}$/.test(env.order.expiration)) return { reply: fail(400, "invalid expiration") };
   const negRisk = market.info.negRisk;
-  if (ctx.signedOrders !== undefined && !ctx.signedOrders.verify(order, negRisk)) return { reply: fail(400, "invalid signature") };
-  const hashed = ctx.signedOrders?.orderId(order, negRisk) ?? fallbackOrderId(order);
+  let hashed: string;
+  if (ctx.signedOrders !== undefined) {
+    const checked = ctx.signedOrders.check(order, negRisk);
+    if (!checked.ok) return { reply: fail(400, "invalid signature") };
+    hashed = checked.orderId;
+  } else {
+    hashed = fallbackOrderId(order);
+  }
   const id = parseOrderId(hashed);
   const input: PlaceOrderInput = {
     owner: creds.apiKey,

@@ -52,6 +52,7 @@ export class MarketChannel {
     for (const c of this.conns) c.outbox.ws.terminate();
     this.conns.clear();
     this.byAsset.clear();
+    this.customCount = 0;
   }
 
   get connectionCount(): number {
@@ -91,6 +92,7 @@ export class MarketChannel {
 
   private remove(conn: MarketConn): void {
     if (!this.conns.delete(conn)) return;
+    if (conn.custom) this.customCount--;
     for (const a of conn.assets) this.byAsset.get(a)?.delete(conn);
   }
 
@@ -121,7 +123,10 @@ export class MarketChannel {
       this.rejectedMessages++;
       return;
     }
-    if (typeof m.custom_feature_enabled === "boolean") conn.custom = m.custom_feature_enabled;
+    if (typeof m.custom_feature_enabled === "boolean" && m.custom_feature_enabled !== conn.custom) {
+      conn.custom = m.custom_feature_enabled;
+      this.customCount += conn.custom ? 1 : -1;
+    }
     const op = m.operation;
     if (op === "unsubscribe") {
       if (!conn.initialized) {
@@ -169,11 +174,11 @@ export class MarketChannel {
     if (added === 0 && conn.custom && ids.length > 0) conn.outbox.control("NO NEW ASSETS");
   }
 
+  private customCount = 0;
+
   /** Number of open connections with custom features enabled (best_bid_ask work is skipped at 0). */
   get customConnections(): number {
-    let n = 0;
-    for (const c of this.conns) if (c.custom) n++;
-    return n;
+    return this.customCount;
   }
 
   hasSubscribers(tokenId: string): boolean {

@@ -21,6 +21,7 @@ import { type EngineEvent, type EngineOptions, type TradeFault, type TradingMode
 import { ReferenceServer, type ReferenceSymbolOptions } from "../reference/server.js";
 import { type ApiCredentials, CredentialStore, deriveCredentials, type L1Verifier } from "./auth.js";
 import { clobRoutes, type SignedOrderCheck } from "./clob-routes.js";
+import { eip712L1Verifier, eip712OrderCheck } from "./signing.js";
 import { type Channel, FaultState, type FrameFaults, type HttpFault } from "./faults.js";
 import { dataRoutes, gammaRoutes } from "./gamma-data-routes.js";
 import { fail, HttpApp, ok, type Route } from "./http-app.js";
@@ -63,8 +64,17 @@ export interface VenueOptions {
   readonly pageSize?: number;
   /** Max L2 timestamp skew in seconds (default 0 = unchecked, since tests may run on virtual time). */
   readonly maxSkewSec?: number;
+  /**
+   * EIP-712 checks (default true): order signatures must recover to `signer` (ids are the order
+   * hashes) and L1 headers must carry a valid ClobAuth signature. false accepts any well-formed
+   * signature (ids then hash the order fields).
+   */
+  readonly verifySignatures?: boolean;
+  /** Overrides of the default checks. */
   readonly signedOrders?: SignedOrderCheck;
   readonly l1Verifier?: L1Verifier;
+  /** Chain id of the EIP-712 domains (default 137). */
+  readonly chainId?: number;
   /** Reference symbols and path parameters; step interval in ms (0 = manual `reference.step()`). */
   readonly reference?: { readonly symbols?: readonly ReferenceSymbolOptions[]; readonly intervalMs?: number };
 }
@@ -183,8 +193,9 @@ export class Venue {
           allMarkets: all,
           priceSide: () => this.priceSide,
           pageSize: options.pageSize ?? 100,
-          signedOrders: options.signedOrders,
-          l1Verifier: options.l1Verifier,
+          signedOrders: options.signedOrders ?? (options.verifySignatures === false ? undefined : eip712OrderCheck(options.chainId ?? 137)),
+          l1Verifier:
+            options.l1Verifier ?? (options.verifySignatures === false ? undefined : eip712L1Verifier(now, options.chainId ?? 137)),
         }),
         ...this.adminRoutes(),
       ],
