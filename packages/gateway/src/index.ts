@@ -26,5 +26,5 @@ export { createHttpTransport, type HttpTransport, type HttpTransportOptions } fr
 export { ActionQueue, type Queued } from "./internal/action-queue.js";
 export { LimiterSet, WindowLimiter, type WindowLimit } from "./internal/window-limiter.js";
 export { backoffMs, decideRetry, notExecuted, parseRetryAfter, type AttemptFailure, type RetryDecision } from "./retry.js";
-export { fillsFromTrade, normalizeOpenOrder, normalizeTradeStatus, toEpochMs, type SyncIdentity } from "./sync.js";
+export type { SyncIdentity } from "./sync.js";
 export type { OrderSigner, RouteKey, SignedOrder, VenueReply, VenueRequest, VenueTransport } from "./transport.js";

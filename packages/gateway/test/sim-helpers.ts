@@ -1,32 +1,11 @@
-/** Starting @mm/venue-sim in-process (loopback) with EIP-712 order ids and signature checks, and a gateway against it. */
-import {
-  hashOrderV1,
-  orderDigestV1,
-  orderDomainFor,
-  orderV1FromWire,
-  POLYGON_CHAIN_ID,
-  recoverSigner,
-  WireSignedOrderV1Schema,
-} from "@mm/protocol";
+/**
+ * Starting @mm/venue-sim in-process (loopback) — it verifies EIP-712 order signatures and uses the
+ * order hash as the order id by default — and a gateway against it.
+ */
 import type { Clock, GatewayResult, OrderRequest } from "@mm/types";
-import { type SignedOrderCheck, type SimMarket, startVenueSim, type VenueSimHandle, type VenueSimOptions } from "@mm/venue-sim";
+import { type SimMarket, startVenueSim, type VenueSimHandle, type VenueSimOptions } from "@mm/venue-sim";
 import { createGateway, type Gateway, type GatewayOptions } from "../src/index.js";
 import { Inbox } from "./helpers.js";
-
-/** The venue's check: order id = EIP-712 hash (V1, exchange by neg-risk), signature recovers to `signer`. */
-export const eip712Check: SignedOrderCheck = {
-  orderId: (order, negRisk) => {
-    const w = WireSignedOrderV1Schema.safeParse(order);
-    const d = orderDomainFor(POLYGON_CHAIN_ID, negRisk, 1);
-    return w.success && d !== undefined ? hashOrderV1(orderV1FromWire(w.data), d) : undefined;
-  },
-  verify: (order, negRisk) => {
-    const w = WireSignedOrderV1Schema.safeParse(order);
-    const d = orderDomainFor(POLYGON_CHAIN_ID, negRisk, 1);
-    if (!w.success || d === undefined) return false;
-    return recoverSigner(orderDigestV1(orderV1FromWire(w.data), d), w.data.signature)?.toLowerCase() === w.data.signer.toLowerCase();
-  },
-};
 
 export interface SimRig {
   readonly sim: VenueSimHandle;
@@ -43,7 +22,7 @@ export async function startRig(
   simOptions: Partial<VenueSimOptions> = {},
   gwOptions: Partial<Omit<GatewayOptions, "mailbox">> = {},
 ): Promise<SimRig> {
-  const sim = await startVenueSim({ flow: false, markets: 1, signedOrders: eip712Check, ...simOptions });
+  const sim = await startVenueSim({ flow: false, markets: 1, ...simOptions });
   const inbox = new Inbox();
   const c = sim.credentials;
   const gw = createGateway({

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ManualClock } from "@mm/types";
 import { describe, expect, it } from "vitest";
-import { fillsFromTrade, GatewayCore, normalizeOpenOrder, toEpochMs } from "../src/index.js";
+import { GatewayCore } from "../src/index.js";
 import { Inbox, json, settle, StubSigner, StubTransport } from "./helpers.js";
 
 const ME = { apiKey: "62880c97-4a03-c6fa-2665-e6072ffc6ae6", addresses: ["0x1bFDF7224C358405A486b5FD8489f13c2aDcb5f3"] };
@@ -30,52 +30,6 @@ const openOrder = (n: number, market = MARKET) => ({
   created_at: 1726043000,
   expiration: "0",
   order_type: "GTC",
-});
-
-describe("SYNC normalization", () => {
-  it("recorded REST trade where we are the maker (same token) → our BUY leg, not the taker's", () => {
-    const fills = fillsFromTrade({ ...trade, trader_side: "MAKER" }, ME)!;
-    expect(fills).toHaveLength(1);
-    expect(fills[0]).toMatchObject({
-      role: "MAKER",
-      side: "SELL",
-      size: 5_000_000,
-      price: 4890,
-      status: "CONFIRMED",
-      matchTime: 1726043102000,
-    });
-  });
-
-  it("maker leg on the complementary token (mint) keeps the taker's side and its own token and price", () => {
-    const cross = {
-      ...trade,
-      trader_side: "MAKER",
-      maker_orders: [{ ...(trade.maker_orders as object[])[0], asset_id: NO, price: "0.511", outcome: "No" }],
-    };
-    const [f] = fillsFromTrade(cross, ME)!;
-    expect(f).toMatchObject({ tokenId: NO, side: "BUY", price: 5110, role: "MAKER" });
-  });
-
-  it("a trade that is not ours yields no fills; malformed ones are refused", () => {
-    expect(fillsFromTrade({ ...trade, trader_side: "MAKER" }, { apiKey: "someone", addresses: [] })).toEqual([]);
-    // trader_side TAKER on our own trades list: the taker leg is ours.
-    expect(fillsFromTrade(trade, ME)!.map((f) => f.role)).toEqual(["TAKER", "MAKER"]);
-    expect(fillsFromTrade({ ...trade, status: "WEIRD" }, ME)).toBeUndefined();
-    expect(fillsFromTrade({ ...trade, price: "NaN", trader_side: "TAKER" }, ME)).toBeUndefined();
-  });
-
-  it("open orders: prices/sizes as integers, '' size_matched as 0, seconds → ms", () => {
-    expect(normalizeOpenOrder(openOrder(1))).toMatchObject({
-      price: 4500,
-      originalSize: 10_000_000,
-      sizeMatched: 2_500_000,
-      createdAt: 1726043000000,
-    });
-    expect(normalizeOpenOrder({ ...openOrder(1), size_matched: "" })!.sizeMatched).toBe(0);
-    expect(normalizeOpenOrder({ ...openOrder(1), price: "1.5" })).toBeUndefined();
-    expect(toEpochMs("1762776436")).toBe(1762776436000);
-    expect(toEpochMs("1724564136087")).toBe(1724564136087);
-  });
 });
 
 describe("SYNC through the worker", () => {
@@ -137,5 +91,39 @@ describe("SYNC through the worker", () => {
     core.submit({ kind: "SYNC", actionId: 1, conditionIds: [], tradesSince: 0 });
     await settle(clock, core);
     expect(inbox.of("SYNC_RESULT")[0]!.balances).toEqual({ collateral: 125_000_000, tokens: { [YES]: 7_000_000 } });
+  });
+
+  it("our maker leg on the complementary token is found (trades are queried unfiltered); foreign trades skipped", async () => {
+    const cross = {
+      ...trade,
+      id: "t-cross",
+      trader_side: "MAKER",
+      maker_orders: [{ ...(trade.maker_orders as object[])[0], asset_id: NO, price: "0.511", outcome: "No" }],
+    };
+    const foreign = {
+      ...trade,
+      id: "t-foreign",
+      trader_side: "MAKER",
+      maker_orders: [{ ...(trade.maker_orders as object[])[0], owner: "x", maker_address: "0x0" }],
+    };
+    const { clock, inbox, core } = run((req) =>
+      req.route === "getTrades" ? json(200, { data: [cross, foreign], next_cursor: "LTE=" }) : json(200, { data: [], next_cursor: "LTE=" }),
+    );
+    core.submit({ kind: "SYNC", actionId: 1, conditionIds: [], tradesSince: 0 });
+    await settle(clock, core);
+    const r = inbox.of("SYNC_RESULT")[0]!;
+    expect(r.fills).toHaveLength(1);
+    expect(r.fills[0]).toMatchObject({ tokenId: NO, side: "BUY", price: 5110, role: "MAKER", size: 5_000_000, status: "CONFIRMED" });
+  });
+
+  it("a malformed trade fails the SYNC", async () => {
+    const { clock, inbox, core } = run((req) =>
+      req.route === "getTrades"
+        ? json(200, { data: [{ ...trade, status: "WEIRD" }], next_cursor: "LTE=" })
+        : json(200, { data: [], next_cursor: "LTE=" }),
+    );
+    core.submit({ kind: "SYNC", actionId: 1, conditionIds: [], tradesSince: 0 });
+    await settle(clock, core);
+    expect(inbox.messages).toEqual([expect.objectContaining({ kind: "ACTION_FAILED", actionId: 1 })]);
   });
 });

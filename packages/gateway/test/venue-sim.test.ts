@@ -3,7 +3,7 @@
  * auth, real EIP-712 order ids and signature checks, the simulator's own request counters, rate
  * limits and faults.
  */
-import type { GatewayResult, OrderId, PlaceAck } from "@mm/types";
+import type { GatewayResult, PlaceAck } from "@mm/types";
 import { makeUpDownMarkets } from "@mm/venue-sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLEARED_BY_CANCEL_ALL } from "../src/index.js";
@@ -242,7 +242,7 @@ describe("every reject category, produced by the simulator and classified", () =
       order: r.order("t9", { tokenId: m.no.tokenId, price: 6100 as never, postOnly: true }),
       want: "post_only_cross",
     });
-    cases.forEach((c, i) => r.gw.submit({ kind: "PLACE", actionId: i + 1, order: c.order }));
+    for (const [i, c] of cases.entries()) r.gw.submit({ kind: "PLACE", actionId: i + 1, order: c.order });
     await r.until((x) => x.length === 1 + cases.length);
     for (const [i, c] of cases.entries()) {
       const res = r.inbox.messages.find((x) => "actionId" in x && x.actionId === i + 1)!;
