@@ -15,3 +15,4 @@ export {
 } from "./ws-client.js";
 export { MarketFeed, MarketFeedStats, type MarketFeedOptions, type MarketSubscription, type ShardStats } from "./market-feed.js";
 export { UserFeed, UserFeedStats, type UserCredentials, type UserFeedOptions } from "./user-feed.js";
+export { ReferenceFeed, ReferenceFeedStats, type ReferenceFeedOptions } from "./reference-feed.js";
