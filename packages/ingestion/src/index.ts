@@ -64,3 +64,5 @@ export {
   type MetadataSyncStats,
   type SyncReport,
 } from "./metadata-sync.js";
+export { toTradeRecord, TradeSync, type TradeSyncOptions, type TradeSyncReport } from "./trade-sync.js";
+export { metadataSyncScoped, polymarketClientScoped } from "./scoped.js";

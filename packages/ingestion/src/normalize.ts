@@ -114,10 +114,17 @@ export function normalizeBook(w: WireClobBook): Result<OrderBookSnapshot, string
   });
 }
 
-/** Deterministic key of a Data-API print (there is no trade id on that endpoint). */
+/**
+ * Deterministic key of a Data-API print (that endpoint has no trade id). The transaction hash is
+ * deliberately NOT part of it: a print can be listed before its transaction is known ("" hash) and
+ * again after, and must keep its key. Limitation: two prints identical in token, wallet, side,
+ * price, size and second share a key (they are stored once).
+ */
 export function publicTradeKey(t: Omit<PublicTrade, "key">): string {
-  return [t.txHash ?? "-", t.tokenId, t.proxyWallet ?? "-", t.side, t.price, t.size, t.timestamp].join(":");
+  return [t.tokenId, t.proxyWallet ?? "-", t.side, t.price, t.size, t.timestamp].join(":");
 }
+
+const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s.length === 0 ? undefined : s);
 
 export function normalizeDataTrade(w: WireDataTrade): Result<PublicTrade, string> {
   const cid = parseConditionId(w.conditionId);
@@ -139,8 +146,8 @@ export function normalizeDataTrade(w: WireDataTrade): Result<PublicTrade, string
     timestamp,
     outcome: w.outcome,
     outcomeIndex: w.outcomeIndex,
-    txHash: w.transactionHash,
-    proxyWallet: w.proxyWallet,
+    txHash: nonEmpty(w.transactionHash),
+    proxyWallet: nonEmpty(w.proxyWallet),
   };
   return ok({ key: publicTradeKey(base), ...base });
 }
