@@ -34,7 +34,7 @@ import {
   bestBidAskEvent,
   bookEvent,
   lastTradePriceEvent,
-  priceChangeEvent,
+  priceChangeFrame,
   tickSizeChangeEvent,
   userOrderEvent,
   userTradeEvent,
@@ -473,7 +473,7 @@ export class Venue {
             e.changes.length > 0 &&
             (this.marketChannel.hasSubscribers(tokens[0] as string) || this.marketChannel.hasSubscribers(tokens[1] as string))
           ) {
-            this.marketChannel.publish(tokens, JSON.stringify(priceChangeEvent(e.conditionId, e.changes, e.timestamp, e.seq)));
+            this.marketChannel.publish(tokens, priceChangeFrame(e.conditionId, e.changes, e.timestamp, e.seq));
           }
         } else {
           this.publishBooks(m);

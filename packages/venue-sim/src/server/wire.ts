@@ -112,6 +112,20 @@ export function priceChangeEvent(conditionId: string, changes: readonly LevelCha
   };
 }
 
+/**
+ * The same `price_change` as `priceChangeEvent`, serialized by hand for the hot path (every field is
+ * a validated hex id, digit string, canonical decimal or BUY/SELL: nothing needs escaping).
+ */
+export function priceChangeFrame(conditionId: string, changes: readonly LevelChange[], timestamp: number, seq: number): string {
+  let out = `{"event_type":"price_change","market":"${conditionId}","price_changes":[`;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i] as LevelChange;
+    if (i > 0) out += ",";
+    out += `{"asset_id":"${c.tokenId}","price":"${formatPrice(c.price)}","size":"${formatSize(c.size)}","side":"${c.side}","hash":"${changeHash(seq, i)}","best_bid":"${c.bestBid === undefined ? "0" : formatPrice(c.bestBid)}","best_ask":"${c.bestAsk === undefined ? "1" : formatPrice(c.bestAsk)}"}`;
+  }
+  return `${out}],"timestamp":"${timestamp}"}`;
+}
+
 export function lastTradePriceEvent(e: LastTradeEngineEvent) {
   return {
     event_type: "last_trade_price" as const,
