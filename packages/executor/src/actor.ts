@@ -46,7 +46,6 @@ import {
   type WorkingOrder,
   type WorkingOrderState,
   isTickSize,
-  sellableSize,
 } from "@mm/types";
 import { type ExecutorConfig, type ExecutorConfigInput, resolveExecutorConfig } from "./config.js";
 import { ReservationLedger } from "./internal/ledger.js";
@@ -360,6 +359,7 @@ export class ExecutorActor {
       working,
       minOrderSize: m.info.minOrderSize,
       undersizeTolerance: this.config.undersizeTolerance,
+      oversizeTolerance: this.config.oversizeTolerance,
       budget: this.budget(m),
       placeAllowed,
       blockedKeys: m.rejectedKeys,
@@ -446,7 +446,7 @@ export class ExecutorActor {
     let gross = 0;
     for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
       const p = this.position(t);
-      sellable.set(t, sellableSize(this.tokenPosition(t, this.ledger.total(t))));
+      sellable.set(t, p.settled + Math.min(0, p.pending) - this.ledger.total(t));
       const exposure = Math.max(0, p.settled + p.pending) + (openBuy.get(t) ?? 0);
       buyRoom.set(t, limits.maxPositionPerToken - exposure);
       gross += exposure;
@@ -671,23 +671,35 @@ export class ExecutorActor {
     for (const o of this.open) {
       notional += buyCost(o.price, Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents)));
     }
-    if (notional > limits.maxWorkingNotional) return breach("max_working_notional", notional, limits.maxWorkingNotional);
+    if (notional > limits.maxWorkingNotional) {
+      breach("max_working_notional", notional, limits.maxWorkingNotional);
+      return;
+    }
     let pnl = this.collateral.settled + this.collateral.pending - this.startCollateral;
     for (const m of this.markets.values()) {
       let gross = 0;
       for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
         const p = this.position(t);
         const qty = p.settled + p.pending;
-        if (qty > limits.maxPositionPerToken) return breach("max_position", qty, limits.maxPositionPerToken);
+        if (qty > limits.maxPositionPerToken) {
+          breach("max_position", qty, limits.maxPositionPerToken);
+          return;
+        }
         gross += Math.max(0, qty);
         const fv = m.intent?.fairValue;
         const mark =
           fv !== undefined && Number.isFinite(fv) ? (t === m.info.yes.tokenId ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(t) ?? 0);
         pnl += ((qty - (this.startTokens.get(t) ?? 0)) * mark) / PRICE_SCALE;
       }
-      if (gross > limits.maxGrossPosition) return breach("max_gross_position", gross, limits.maxGrossPosition);
+      if (gross > limits.maxGrossPosition) {
+        breach("max_gross_position", gross, limits.maxGrossPosition);
+        return;
+      }
     }
-    if (pnl < -limits.maxLoss) return breach("max_loss", pnl, -limits.maxLoss);
+    if (pnl < -limits.maxLoss) {
+      breach("max_loss", pnl, -limits.maxLoss);
+      return;
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -937,19 +949,26 @@ export class ExecutorActor {
     }
     switch (r.kind) {
       case "PLACE_ACK":
-        return this.onPlaceAck(r);
+        this.onPlaceAck(r);
+        return;
       case "PLACE_REJECT":
-        return this.onPlaceReject(r);
+        this.onPlaceReject(r);
+        return;
       case "CANCEL_ACK":
-        return this.onCancelAck(r);
+        this.onCancelAck(r);
+        return;
       case "CANCEL_ALL_ACK":
-        return this.onCancelAllAck(r);
+        this.onCancelAllAck(r);
+        return;
       case "SYNC_RESULT":
-        return this.onSyncResult(r);
+        this.onSyncResult(r);
+        return;
       case "OUTCOME_UNKNOWN":
-        return this.onOutcomeUnknown(r);
+        this.onOutcomeUnknown(r);
+        return;
       case "ACTION_FAILED":
-        return this.onActionFailed(r.action, r.reason, r.message);
+        this.onActionFailed(r.action, r.reason, r.message);
+        return;
       case "HEARTBEAT_LAPSED":
         // The venue has cancelled (or will cancel) every order: learn the truth before trading again.
         this.requestResync(`heartbeat lapsed: ${r.detail}`);
@@ -1305,9 +1324,10 @@ export class ExecutorActor {
   }
 
   private view(o: OrderRecord): OrderView {
+    // One fixed object shape (no conditional spread): this runs for every open order on every plan.
     return {
       clientOrderId: o.clientOrderId,
-      ...(o.orderId ? { orderId: o.orderId } : {}),
+      orderId: o.orderId,
       conditionId: o.conditionId,
       tokenId: o.tokenId,
       side: o.side,

@@ -28,6 +28,8 @@ export interface ExecutorConfig {
    * A bigger shortfall is topped up with an extra order when the shortfall is itself a legal order.
    */
   readonly undersizeTolerance: number;
+  /** A resting order at the right price is kept while at most this fraction larger than planned. */
+  readonly oversizeTolerance: number;
   readonly postOnly: boolean;
   /** COOLDOWN after a balance / rate-limit / server-error reject, ms. */
   readonly cooldownMs: number;
@@ -57,6 +59,7 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   },
   sizeLot: 10_000 as Size,
   undersizeTolerance: 0.2,
+  oversizeTolerance: 0.1,
   postOnly: true,
   cooldownMs: 5_000,
   cancelOnlyBackoffMs: 30_000,
@@ -92,6 +95,7 @@ export function resolveExecutorConfig(input: ExecutorConfigInput = {}): Executor
   if (!Number.isSafeInteger(config.sizeLot) || config.sizeLot <= 0)
     problems.push(`sizeLot must be a positive integer (got ${config.sizeLot})`);
   if (!(config.undersizeTolerance >= 0 && config.undersizeTolerance < 1)) problems.push("undersizeTolerance must be in [0, 1)");
+  if (!(config.oversizeTolerance >= 0 && config.oversizeTolerance <= 1)) problems.push("oversizeTolerance must be in [0, 1]");
   if (config.settlement !== "MINED" && config.settlement !== "CONFIRMED") problems.push("settlement must be MINED or CONFIRMED");
   if (config.clientOrderIdPrefix.length === 0 || config.clientOrderIdPrefix.length > 32)
     problems.push("clientOrderIdPrefix must be 1..32 chars");

@@ -140,8 +140,16 @@ export function plan(input: PlannerInput): PlanResult {
   let bestAsk = PRICE_SCALE + 1;
   for (const b of bids) if (b.yesPrice > bestBid) bestBid = b.yesPrice;
   for (const a of asks) if (a.yesPrice < bestAsk) bestAsk = a.yesPrice;
-  const keepBids = bids.filter((b) => b.yesPrice < bestAsk || (residual("BID", b.yesPrice, b.size, b.level, "price_out_of_range"), false));
-  const keepAsks = asks.filter((a) => a.yesPrice > bestBid || (residual("ASK", a.yesPrice, a.size, a.level, "price_out_of_range"), false));
+  const keepBids: MergedLevel[] = [];
+  for (const b of bids) {
+    if (b.yesPrice < bestAsk) keepBids.push(b);
+    else residual("BID", b.yesPrice, b.size, b.level, "price_out_of_range");
+  }
+  const keepAsks: MergedLevel[] = [];
+  for (const a of asks) {
+    if (a.yesPrice > bestBid) keepAsks.push(a);
+    else residual("ASK", a.yesPrice, a.size, a.level, "price_out_of_range");
+  }
 
   // Budgets, consumed level by level.
   const sellable = { YES: floorLot(sellableSize(input.yes), lot), NO: floorLot(sellableSize(input.no), lot) };

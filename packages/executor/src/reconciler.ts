@@ -2,7 +2,8 @@
  * Reconciler (pure): diff an `ExecutionPlan` against our working orders of the same market.
  *
  * - Keep: a resting order (LIVE or PENDING_NEW) at exactly a planned token/side/price is kept, oldest
- *   first (best queue position), while the kept remaining stays ≤ the planned size. A shortfall within
+ *   first (best queue position), while the kept remaining stays ≤ the planned size (+ `oversizeTolerance`,
+ *   except for a SELL whose inventory no longer backs its reservations). A shortfall within
  *   `undersizeTolerance` is left alone; a bigger one is topped up with an extra order when the
  *   shortfall is itself a legal order (≥ min size). Resizing by cancel/replace is never needed for a
  *   small partial fill: queue position is worth money.
@@ -23,7 +24,7 @@ import type { ExecutionPlan } from "@mm/types";
 export interface PlaceBudget {
   /** micro-USDC: settled + unsettled outflows − every reservation. */
   freeCollateral: number;
-  /** Per token: `sellableSize` with every reservation counted. */
+  /** Per token: settled + unsettled outflows − every reservation (negative when a FAILED trade left a deficit). */
   readonly sellable: Map<TokenId, number>;
   /** Per token: max position − (position + every open BUY remaining). */
   readonly buyRoom: Map<TokenId, number>;
@@ -53,6 +54,11 @@ export interface ReconcileInput {
   readonly working: readonly WorkingOrder[];
   readonly minOrderSize: number;
   readonly undersizeTolerance: number;
+  /**
+   * Kept orders may exceed the planned size by this fraction (size jitter must not cost queue
+   * position). Never for a SELL whose token's reservations already exceed its inventory.
+   */
+  readonly oversizeTolerance?: number;
   readonly budget: PlaceBudget;
   readonly placeAllowed: boolean;
   /** `token|side|price` keys the venue rejected for the current intent. */
@@ -73,66 +79,76 @@ export const orderKey = (tokenId: TokenId, side: Side, price: number): string =>
 const remainingOf = (o: WorkingOrder): number => Math.max(0, o.originalSize - o.matchedSize);
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
-  const { plan, budget, minOrderSize } = input;
+  const { plan, budget, minOrderSize, working } = input;
   const cancels: WorkingOrder[] = [];
   const places: PlannedOrder[] = [];
   const kept: WorkingOrder[] = [];
   const awaitingAck: WorkingOrder[] = [];
   const deferred: { order: PlannedOrder; reason: DeferReason }[] = [];
-
-  // Resting candidates by key, oldest first; tokens with a SELL cancel in flight.
-  const byKey = new Map<string, WorkingOrder[]>();
-  const sellCancelling = new Set<TokenId>();
-  for (const o of input.working) {
-    if (o.state === "PENDING_CANCEL") {
-      if (o.side === "SELL") sellCancelling.add(o.tokenId);
-      continue;
-    }
-    if (o.state !== "LIVE" && o.state !== "PENDING_NEW") continue;
-    const k = orderKey(o.tokenId, o.side, o.price);
-    const list = byKey.get(k);
-    if (list) list.push(o);
-    else byKey.set(k, [o]);
+  // A handful of orders per market: linear scans over small arrays beat string-keyed maps here.
+  const n = working.length;
+  const handled: boolean[] = new Array(n).fill(false);
+  const sellCancelling: TokenId[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = working[i]!;
+    if (o.state === "LIVE" || o.state === "PENDING_NEW") continue;
+    handled[i] = true;
+    if (o.state === "PENDING_CANCEL" && o.side === "SELL" && !sellCancelling.includes(o.tokenId)) sellCancelling.push(o.tokenId);
   }
-  for (const list of byKey.values()) if (list.length > 1) list.sort((a, b) => a.createdAt - b.createdAt);
-
-  // Planned size per key (the planner emits unique keys; summing keeps this robust).
-  const plannedByKey = new Map<string, { order: PlannedOrder; size: number }>();
-  for (const p of plan.orders) {
-    const k = orderKey(p.tokenId, p.side, p.price);
-    const e = plannedByKey.get(k);
-    if (e) e.size += p.size;
-    else plannedByKey.set(k, { order: p, size: p.size });
-  }
-
   const drop = (o: WorkingOrder) => {
     if (o.state === "LIVE") {
       cancels.push(o);
-      if (o.side === "SELL") sellCancelling.add(o.tokenId);
+      if (o.side === "SELL" && !sellCancelling.includes(o.tokenId)) sellCancelling.push(o.tokenId);
     } else awaitingAck.push(o);
   };
 
   const gaps: { order: PlannedOrder; gap: number }[] = [];
-  for (const [k, { order, size }] of plannedByKey) {
-    const list = byKey.get(k);
+  const orders = plan.orders;
+  for (let pi = 0; pi < orders.length; pi++) {
+    const order = orders[pi]!;
+    // Planned size for this token/side/price (the planner emits unique keys; summing keeps this robust).
+    let size = 0;
+    let first = true;
+    for (let pj = 0; pj < orders.length; pj++) {
+      const q = orders[pj]!;
+      if (q.tokenId !== order.tokenId || q.side !== order.side || q.price !== order.price) continue;
+      if (pj < pi) first = false;
+      size += q.size;
+    }
+    if (!first) continue;
+    // Resting candidates at this key, oldest first (best queue position).
+    const cands: WorkingOrder[] = [];
+    for (let i = 0; i < n; i++) {
+      if (handled[i]) continue;
+      const o = working[i]!;
+      if (o.tokenId !== order.tokenId || o.side !== order.side || o.price !== order.price) continue;
+      handled[i] = true;
+      let k = cands.length;
+      cands.push(o);
+      while (k > 0 && cands[k - 1]!.createdAt > o.createdAt) {
+        cands[k] = cands[k - 1]!;
+        k--;
+      }
+      cands[k] = o;
+    }
     let covered = 0;
-    if (list) {
-      for (const o of list) {
+    if (cands.length > 0) {
+      const backed = order.side === "BUY" || (budget.sellable.get(order.tokenId) ?? 0) >= 0;
+      const allowed = size + (backed ? Math.floor(size * (input.oversizeTolerance ?? 0)) : 0);
+      for (const o of cands) {
         const r = remainingOf(o);
-        if (covered + r <= size) {
+        if (covered + r <= allowed) {
           covered += r;
           kept.push(o);
         } else drop(o);
       }
-      byKey.delete(k);
     }
     const gap = size - covered;
-    if (gap <= 0) continue;
-    if (covered > 0 && (gap < minOrderSize || gap <= input.undersizeTolerance * size)) continue;
     if (gap < minOrderSize) continue;
-    gaps.push({ order: covered > 0 ? { ...order, size: gap as PlannedOrder["size"] } : order, gap });
+    if (covered > 0 && gap <= input.undersizeTolerance * size) continue;
+    gaps.push({ order: covered > 0 || size !== order.size ? { ...order, size: gap as PlannedOrder["size"] } : order, gap });
   }
-  for (const list of byKey.values()) for (const o of list) drop(o);
+  for (let i = 0; i < n; i++) if (!handled[i]) drop(working[i]!);
 
   // Places in plan order (best level first), each against the worst-case budget.
   gaps.sort((a, b) => a.order.level - b.order.level);
@@ -157,18 +173,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   return { cancels, places, kept, awaitingAck, deferred };
 }
 
-function placeBlock(
-  input: ReconcileInput,
-  order: PlannedOrder,
-  size: number,
-  sellCancelling: ReadonlySet<TokenId>,
-): DeferReason | undefined {
+function placeBlock(input: ReconcileInput, order: PlannedOrder, size: number, sellCancelling: readonly TokenId[]): DeferReason | undefined {
   const { budget } = input;
   if (!input.placeAllowed) return "placing_disabled";
-  if (input.blockedKeys?.has(orderKey(order.tokenId, order.side, order.price))) return "rejected_for_intent";
+  if (
+    input.blockedKeys !== undefined &&
+    input.blockedKeys.size > 0 &&
+    input.blockedKeys.has(orderKey(order.tokenId, order.side, order.price))
+  )
+    return "rejected_for_intent";
   const notional = buyCost(order.price, size);
   if (order.side === "SELL") {
-    if (sellCancelling.has(order.tokenId)) return "sell_cancel_pending";
+    if (sellCancelling.includes(order.tokenId)) return "sell_cancel_pending";
     if (size > (budget.sellable.get(order.tokenId) ?? 0)) return "inventory_held";
     if (notional > budget.notionalRoom) return "risk_held";
     return undefined;

@@ -1,6 +1,6 @@
 import { ManualClock, type GatewayAction, type OrderGateway, type TickSize } from "@mm/types";
 import { describe, expect, it } from "vitest";
-import { ExecutorActor, type JournalEntry, MemoryJournal } from "../src/index.js";
+import { ExecutorActor, type JournalEntry } from "../src/index.js";
 import { CID, market, NO, YES } from "./fixtures.js";
 import { Harness } from "./harness.js";
 
@@ -302,7 +302,7 @@ describe("ExecutorActor: latest intent wins (law I), churn, journal", () => {
     expect(actor.stats().intentChanges).toBe(2);
   });
 
-  it("churn: repeating an intent costs nothing; a one-tick ladder move costs 2 actions; size jitter within tolerance costs nothing", () => {
+  it("churn: repeating an intent costs nothing; size jitter within tolerance costs nothing; a one-tick move costs 2 actions a side", () => {
     const h = new Harness({ collateral: 1_000 * SH });
     const ladder = (seq: number, top: number, size: number) =>
       h.intent(
@@ -310,23 +310,21 @@ describe("ExecutorActor: latest intent wins (law I), churn, journal", () => {
         [0, 1, 2, 3, 4].map((i) => [top - i * 100, size] as [number, number]),
         [0, 1, 2, 3, 4].map((i) => [top + 200 + i * 100, size] as [number, number]),
       );
+    const delta = (f: () => void) => {
+      const before = h.actor.stats();
+      f();
+      pump(h);
+      const after = h.actor.stats();
+      return { actions: after.actionsOnIntentChange - before.actionsOnIntentChange, changes: after.intentChanges - before.intentChanges };
+    };
     ladder(1, 4500, 10 * SH);
     pump(h);
-    const s0 = h.actor.stats();
-    ladder(2, 4500, 10 * SH);
-    ladder(3, 4500, 9.5 * SH); // shrink: the 10-share orders are larger than planned → replaced
-    pump(h);
-    const s1 = h.actor.stats();
-    expect(s1.actionsOnIntentChange - s0.actionsOnIntentChange).toBe(20);
-    ladder(4, 4500, 10 * SH); // grow by 5%: within tolerance → keep all 10 (9.5 ≥ 10 − 20 %)
-    pump(h);
-    const s2 = h.actor.stats();
-    expect(s2.actionsOnIntentChange - s1.actionsOnIntentChange).toBe(0);
-    ladder(5, 4600, 10 * SH); // one tick up on both sides: per side 1 cancel + 1 place
-    pump(h);
-    const s3 = h.actor.stats();
-    const perChange = (s3.actionsOnIntentChange - s2.actionsOnIntentChange) / (s3.intentChanges - s2.intentChanges);
-    expect(perChange).toBe(4);
+    expect(delta(() => ladder(2, 4500, 10 * SH))).toEqual({ actions: 0, changes: 1 }); // same quotes, new seq
+    expect(delta(() => ladder(3, 4500, 9.5 * SH))).toEqual({ actions: 0, changes: 1 }); // −5 %: 10 ≤ 9.5 × 1.1, kept
+    expect(delta(() => ladder(4, 4500, 11 * SH))).toEqual({ actions: 0, changes: 1 }); // +10 %: short 1 (< min size), kept
+    expect(delta(() => ladder(5, 4500, 8 * SH))).toEqual({ actions: 20, changes: 1 }); // −20 %: every order too big → replace
+    // One tick up on both sides: per side the far level is cancelled and a new best level placed.
+    expect(delta(() => ladder(6, 4600, 8 * SH))).toEqual({ actions: 4, changes: 1 });
     expect(h.violations).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import type { TickSize } from "@mm/types";
 import fc from "fast-check";
 import { Harness } from "./harness.js";
 
-const SOAK = process.env.MM_SOAK === "1";
+const _SOAK = process.env.MM_SOAK === "1";
 
 export type Cmd =
   | { t: "intent"; mid: number; spread: number; bids: number[]; asks: number[]; fv: boolean }

@@ -94,7 +94,10 @@ export class Knowledge {
   }
 
   user(e: UserEvent): void {
-    if (e.kind === "fill") return this.fill(e);
+    if (e.kind === "fill") {
+      this.fill(e);
+      return;
+    }
     if (e.kind !== "order") return;
     const o = this.byOrderId(e.orderId);
     const s = e.status.toUpperCase();

@@ -11,17 +11,21 @@ const SOAK = process.env.MM_SOAK === "1";
 const RUNS = SOAK ? 100_000 : 1_000;
 
 describe("ExecutorActor against the reference venue (model-based)", () => {
-  it(`keeps laws A–I after every step (${RUNS} runs)`, () => {
-    let places = 0;
-    fc.assert(
-      fc.property(setupArb, fc.array(cmdArb, { minLength: 1, maxLength: SOAK ? 60 : 40 }), (setup, cmds) => {
-        const h = run(setup, cmds);
-        places += h.places;
-        if (h.violations.length > 0) throw new Error(h.violations.slice(0, 5).join("\n"));
-      }),
-      { numRuns: RUNS },
-    );
-    // The sequences must actually trade, or the property says nothing.
-    expect(places).toBeGreaterThan(RUNS);
-  });
+  it(
+    `keeps laws A–I after every step (${RUNS} runs)`,
+    () => {
+      let places = 0;
+      fc.assert(
+        fc.property(setupArb, fc.array(cmdArb, { minLength: 1, maxLength: SOAK ? 60 : 40 }), (setup, cmds) => {
+          const h = run(setup, cmds);
+          places += h.places;
+          if (h.violations.length > 0) throw new Error(h.violations.slice(0, 5).join("\n"));
+        }),
+        { numRuns: RUNS },
+      );
+      // The sequences must actually trade, or the property says nothing.
+      expect(places).toBeGreaterThan(RUNS);
+    },
+    SOAK ? 3_600_000 : 60_000,
+  );
 });

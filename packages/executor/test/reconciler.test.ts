@@ -98,6 +98,47 @@ describe("reconciler: keep queue position, cancel what no longer fits, place wha
     expect(r.places).toEqual([]); // shortfall 2 < min size
   });
 
+  it("oversize tolerance keeps a slightly larger order, except a SELL whose inventory no longer backs it", () => {
+    const bid = planOf([["0.45", "9.5"]], []);
+    const big = working(YES, "BUY", "0.45", "10");
+    const keep = reconcile({
+      plan: bid,
+      working: [big],
+      minOrderSize: size("5"),
+      undersizeTolerance: 0.2,
+      oversizeTolerance: 0.1,
+      budget: rich(),
+      placeAllowed: true,
+    });
+    expect(keep.kept).toEqual([big]);
+    expect(keep.cancels).toEqual([]);
+    const ask = planOf([], [["0.55", "9.5"]], "20");
+    const sell = working(YES, "SELL", "0.55", "10");
+    const ok = reconcile({
+      plan: ask,
+      working: [sell],
+      minOrderSize: size("5"),
+      undersizeTolerance: 0.2,
+      oversizeTolerance: 0.1,
+      budget: rich(),
+      placeAllowed: true,
+    });
+    expect(ok.kept).toEqual([sell]);
+    // A FAILED trade took inventory away: reservations exceed it (sellable < 0) → exact sizes only.
+    const deficit = { ...rich(), sellable: new Map([[YES, -2_000_000]]) };
+    const r = reconcile({
+      plan: ask,
+      working: [sell],
+      minOrderSize: size("5"),
+      undersizeTolerance: 0.2,
+      oversizeTolerance: 0.1,
+      budget: deficit,
+      placeAllowed: true,
+    });
+    expect(r.cancels).toEqual([sell]);
+    expect(r.places).toEqual([]);
+  });
+
   it("orders without a venue id (PENDING_NEW) cannot be cancelled yet: reported as awaitingAck", () => {
     const p = planOf([["0.46", "10"]], []);
     const pending = working(YES, "BUY", "0.45", "10", { state: "PENDING_NEW" });

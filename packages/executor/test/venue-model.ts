@@ -179,7 +179,7 @@ export class FakeVenue implements OrderGateway {
       }
       case "CANCEL": {
         const o = this.orders.get(a.orderId);
-        if (!o || !o.open)
+        if (!o?.open)
           return {
             kind: "CANCEL_ACK",
             actionId: a.actionId,

@@ -11,7 +11,7 @@ export class ReservationLedger {
   private readonly totals = new Map<string, number>();
 
   set(clientOrderId: string, asset: "COLLATERAL" | TokenId, amount: number): void {
-    const next = amount > 0 ? amount : 0;
+    const next = Math.max(amount, 0);
     const prev = this.entries.get(clientOrderId);
     if (prev) {
       if (prev.asset === asset && prev.amount === next) return;
