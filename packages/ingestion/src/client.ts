@@ -25,6 +25,7 @@ import {
   WireGammaMarketSchema,
   WirePricesHistorySchema,
   type WireClobMarket,
+  type WireGammaEvent,
 } from "@mm/protocol";
 import { type Clock, type ConditionId, type Result, type Side, systemClock, type TokenId } from "@mm/types";
 import type { z } from "zod";
@@ -160,6 +161,23 @@ function eachElement<W, T>(
 }
 
 const identity = <T>(w: T): Result<T, string> => ({ ok: true, value: w });
+
+function normalizeGammaEvent(e: WireGammaEvent): Result<GammaEvent, string> {
+  const markets = eachElement(e.markets ?? [], WireGammaMarketSchema, normalizeGammaMarket, "id");
+  return {
+    ok: true,
+    value: {
+      id: e.id,
+      slug: e.slug ?? "",
+      title: e.title ?? "",
+      active: e.active ?? false,
+      closed: e.closed ?? false,
+      negRisk: e.negRisk ?? false,
+      markets: markets.items,
+      rejectedMarkets: markets.rejected,
+    },
+  };
+}
 
 export class PolymarketClient {
   readonly clobUrl: string;
@@ -343,27 +361,7 @@ export class PolymarketClient {
   async getGammaEventsPage(q: GammaEventsQuery = {}, limit = 100, offset = 0, o: CallOptions = {}): Promise<ListResult<GammaEvent>> {
     const body = await this.get(this.gammaUrl, GAMMA_PATHS.events, this.gammaQuery(q, limit, offset), o);
     const list = this.expectArray(body, "GET", this.gammaUrl, GAMMA_PATHS.events);
-    return eachElement(
-      list,
-      WireGammaEventSchema,
-      (e) => {
-        const markets = eachElement(e.markets ?? [], WireGammaMarketSchema, normalizeGammaMarket, "id");
-        return {
-          ok: true,
-          value: {
-            id: e.id,
-            slug: e.slug ?? "",
-            title: e.title ?? "",
-            active: e.active ?? false,
-            closed: e.closed ?? false,
-            negRisk: e.negRisk ?? false,
-            markets: markets.items,
-            rejectedMarkets: markets.rejected,
-          },
-        };
-      },
-      "id",
-    );
+    return eachElement(list, WireGammaEventSchema, normalizeGammaEvent, "id");
   }
 
   /** Walks Gamma `/markets` pages (offset) until a short page; every item once (deduplicated by id). */
@@ -408,6 +406,97 @@ export class PolymarketClient {
       yield { items: fresh, rejected: r.rejected };
       if (received < limit) return;
       offset += received;
+    }
+  }
+
+  /**
+   * One page of Gamma's keyset `GET /markets/keyset` (the replacement of the offset list; ≤ 100 per
+   * page). The cursor goes back as `after_cursor`; `nextCursor` is undefined on the last page.
+   */
+  async getGammaMarketsKeysetPage(
+    q: GammaMarketsQuery = {},
+    limit = 100,
+    afterCursor?: string,
+    o: CallOptions = {},
+  ): Promise<ListResult<GammaMarket> & { readonly nextCursor: string | undefined }> {
+    return this.keysetPage(GAMMA_PATHS.marketsKeyset, "markets", q, limit, afterCursor, o, WireGammaMarketSchema, normalizeGammaMarket);
+  }
+
+  /** One page of Gamma's keyset `GET /events/keyset` (≤ 500 per page). */
+  async getGammaEventsKeysetPage(
+    q: GammaEventsQuery = {},
+    limit = 100,
+    afterCursor?: string,
+    o: CallOptions = {},
+  ): Promise<ListResult<GammaEvent> & { readonly nextCursor: string | undefined }> {
+    return this.keysetPage(GAMMA_PATHS.eventsKeyset, "events", q, limit, afterCursor, o, WireGammaEventSchema, normalizeGammaEvent);
+  }
+
+  /** Walks `/markets/keyset` to the last page; a repeated cursor or a page of only seen items fails with `pagination`. */
+  gammaMarketKeysetPages(q: GammaMarketsQuery = {}, o: PageWalkOptions = {}): AsyncGenerator<ListResult<GammaMarket>> {
+    return this.keysetWalk(
+      GAMMA_PATHS.marketsKeyset,
+      (limit, cursor) => this.getGammaMarketsKeysetPage(q, limit, cursor, o),
+      (m) => m.id,
+      o,
+    );
+  }
+
+  /** Walks `/events/keyset` to the last page, like `gammaMarketKeysetPages`. */
+  gammaEventKeysetPages(q: GammaEventsQuery = {}, o: PageWalkOptions = {}): AsyncGenerator<ListResult<GammaEvent>> {
+    return this.keysetWalk(
+      GAMMA_PATHS.eventsKeyset,
+      (limit, cursor) => this.getGammaEventsKeysetPage(q, limit, cursor, o),
+      (e) => e.id,
+      o,
+    );
+  }
+
+  private async keysetPage<W, T>(
+    path: string,
+    key: "markets" | "events",
+    q: GammaMarketsQuery & GammaEventsQuery,
+    limit: number,
+    afterCursor: string | undefined,
+    o: CallOptions,
+    schema: z.ZodType<W>,
+    normalize: (w: W) => Result<T, string>,
+  ): Promise<ListResult<T> & { readonly nextCursor: string | undefined }> {
+    const { offset: _offset, ...query } = this.gammaQuery(q, limit, 0);
+    const body = await this.get(this.gammaUrl, path, { ...query, after_cursor: afterCursor }, o);
+    const list = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(list)) throw this.invalid("GET", this.gammaUrl, path, `expected { ${key}: [...], next_cursor? }`);
+    const next = (body as { next_cursor?: unknown }).next_cursor;
+    if (next !== undefined && next !== null && typeof next !== "string")
+      throw this.invalid("GET", this.gammaUrl, path, "next_cursor is not a string");
+    return { ...eachElement(list, schema, normalize, "id"), nextCursor: typeof next === "string" && next.length > 0 ? next : undefined };
+  }
+
+  private async *keysetWalk<T>(
+    path: string,
+    fetchPage: (limit: number, cursor: string | undefined) => Promise<ListResult<T> & { readonly nextCursor: string | undefined }>,
+    id: (t: T) => string,
+    o: PageWalkOptions,
+  ): AsyncGenerator<ListResult<T>> {
+    const limit = o.pageSize ?? 100;
+    const maxPages = o.maxPages ?? 10_000;
+    const seenIds = new Set<string>();
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page >= maxPages) throw this.paginationError(path, `more than ${maxPages} pages`);
+      const r = await fetchPage(limit, cursor);
+      const fresh = r.items.filter((t) => !seenIds.has(id(t)));
+      if (page > 0 && r.items.length > 0 && fresh.length === 0) {
+        // GOTCHAS 18: the cursor was ignored and the same page came back.
+        throw this.paginationError(path, `after_cursor "${cursor}" returned only already-seen items`);
+      }
+      for (const t of fresh) seenIds.add(id(t));
+      yield { items: fresh, rejected: r.rejected };
+      if (r.nextCursor === undefined) return;
+      if (seenCursors.has(r.nextCursor)) throw this.paginationError(path, `cursor "${r.nextCursor}" repeated`);
+      seenCursors.add(r.nextCursor);
+      cursor = r.nextCursor;
     }
   }
 

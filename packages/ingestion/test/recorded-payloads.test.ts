@@ -195,6 +195,40 @@ describe("untrusted responses", () => {
     expect(seen).toEqual(["1812085", "2"]);
   });
 
+  it("walks Gamma keyset pages with after_cursor to the page without next_cursor", async () => {
+    const m = fixture("nautilus_rust/gamma_market_closed_binary_accepting_true.json") as Record<string, unknown>;
+    const all = Array.from({ length: 5 }, (_, i) => ({ ...m, id: String(100 + i) }));
+    const cursors: (string | null)[] = [];
+    const c = await serve((_q, url, res) => {
+      expect(url.pathname).toBe("/markets/keyset");
+      expect(url.searchParams.get("offset")).toBeNull(); // keyset endpoints reject offset
+      const after = url.searchParams.get("after_cursor");
+      cursors.push(after);
+      const start = after === null ? 0 : Number(Buffer.from(after, "base64").toString());
+      const limit = Number(url.searchParams.get("limit"));
+      const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString("base64") : undefined;
+      json(res, { markets: all.slice(start, start + limit), ...(next === undefined ? {} : { next_cursor: next }) });
+    });
+    const ids: string[] = [];
+    for await (const p of c.gammaMarketKeysetPages({ closed: true }, { pageSize: 2 })) ids.push(...p.items.map((x) => x.id));
+    expect(ids).toEqual(["100", "101", "102", "103", "104"]);
+    expect(cursors).toEqual([null, "Mg==", "NA=="]);
+  });
+
+  it("stops a Gamma keyset walk whose cursor is ignored (same page again)", async () => {
+    const m = fixture("nautilus_rust/gamma_market_closed_binary_accepting_true.json") as Record<string, unknown>;
+    let n = 0;
+    const c = await serve((_q, _u, res) => json(res, { markets: [m], next_cursor: `c${++n}` }));
+    await expect(
+      (async () => {
+        for await (const _p of c.gammaMarketKeysetPages({}, { pageSize: 1 })) {
+          // consume
+        }
+      })(),
+    ).rejects.toMatchObject({ reason: "pagination" });
+    expect(hits.get("/markets/keyset")).toBe(2);
+  });
+
   it("treats an empty first CLOB page with LTE= as the end", async () => {
     const c = await serve((_q, _u, res) => json(res, { data: [], next_cursor: END_CURSOR }));
     const pages = [];
