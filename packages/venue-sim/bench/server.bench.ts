@@ -6,6 +6,8 @@
  *   serializes once and writes through its corked per-connection outbox. Baseline: a bare `ws`
  *   server sending the same number of same-sized frames with plain `ws.send`, same process, same run.
  *   Cross-check: the client receives exactly N frames and sampled frames validate against @mm/protocol.
+ * - The same without the engine: synthetic level changes through the venue's serializer and fan-out,
+ *   isolating the channel's cost from matching.
  */
 import type { AddressInfo } from "node:net";
 import { defineBenches } from "@mm/bench";
@@ -13,7 +15,9 @@ import { WirePriceChangeSchema } from "@mm/protocol";
 import { ManualClock, type Price, type Size } from "@mm/types";
 import { Worker } from "node:worker_threads";
 import { WebSocketServer } from "ws";
+import type { LevelChange } from "../src/engine/index.js";
 import { startVenueSim } from "../src/index.js";
+import { priceChangeFrame } from "../src/server/wire.js";
 
 const CHUNK = 500;
 const CLIENT = new URL("./ws-count-client.mjs", import.meta.url);
@@ -54,7 +58,10 @@ function receiver(url: string, expected: number, subscribe?: unknown, booksFirst
 
 const yieldLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-async function venueRate(n: number): Promise<{ rate: number; frameBytes: number; sample: string; producedPerSec: number }> {
+async function venueRate(
+  n: number,
+  viaEngine: boolean,
+): Promise<{ rate: number; frameBytes: number; sample: string; producedPerSec: number }> {
   const sim = await startVenueSim({
     seed: 1,
     markets: 1,
@@ -71,12 +78,28 @@ async function venueRate(n: number): Promise<{ rate: number; frameBytes: number;
     const rx = receiver(`${sim.urls.ws}/market`, n, { assets_ids: [m.info.yes.tokenId, m.info.no.tokenId], type: "market" }, 2);
     await rx.ready;
     const ids: string[] = [];
+    const tokens = [m.info.yes.tokenId, m.info.no.tokenId];
     const t0 = performance.now();
     let produced = 0;
     while (produced < n) {
       const end = Math.min(n, produced + CHUNK);
       for (; produced < end; produced++) {
-        if (produced % 2 === 0 || ids.length === 0) {
+        if (!viaEngine) {
+          // Channel only: the venue's serializer and fan-out on synthetic level changes (no matching).
+          const p = (100 * (1 + ((produced * 7) % 45))) as Price;
+          const changes: LevelChange[] = [
+            { tokenId: m.info.yes.tokenId, side: "BUY", price: p, size: 5_000_000 as Size, bestBid: p, bestAsk: undefined },
+            {
+              tokenId: m.info.no.tokenId,
+              side: "SELL",
+              price: (10_000 - p) as Price,
+              size: 5_000_000 as Size,
+              bestBid: undefined,
+              bestAsk: (10_000 - p) as Price,
+            },
+          ];
+          sim.venue.marketChannel.publish(tokens, priceChangeFrame(m.info.conditionId, changes, 1_790_000_000_000, produced));
+        } else if (produced % 2 === 0 || ids.length === 0) {
           const p = (100 * (1 + ((produced * 7) % 45))) as Price;
           const r = engine.placeOrder({
             owner,
@@ -137,13 +160,13 @@ async function bareRate(n: number, frame: string): Promise<number> {
 
 export default defineBenches([
   {
-    name: "venue-sim/market channel msgs/s to one loopback client",
+    name: "venue-sim/market channel msgs/s to one loopback client (engine-driven)",
     unit: "msg/s",
     better: "higher",
     target: { minValue: 50_000 },
     async measure(ctx) {
       const n = ctx.n(200_000, 400);
-      const venue = await venueRate(n);
+      const venue = await venueRate(n, true);
       const bare = await bareRate(n, venue.sample);
       return {
         value: Math.round(venue.rate),
@@ -154,6 +177,22 @@ export default defineBenches([
           engineAndServerMsgPerSec: Math.round(venue.producedPerSec),
           crossChecked: true,
         },
+      };
+    },
+  },
+  {
+    name: "venue-sim/market channel msgs/s to one loopback client (channel only)",
+    unit: "msg/s",
+    better: "higher",
+    target: { minValue: 50_000, minRatio: 0.6 },
+    async measure(ctx) {
+      const n = ctx.n(200_000, 400);
+      const venue = await venueRate(n, false);
+      const bare = await bareRate(n, venue.sample);
+      return {
+        value: Math.round(venue.rate),
+        baseline: Math.round(bare),
+        details: { frames: n, frameBytes: venue.frameBytes, serverMsgPerSec: Math.round(venue.producedPerSec), crossChecked: true },
       };
     },
   },
