@@ -82,6 +82,8 @@ export interface EventProcessorStats {
   readonly rejected: number;
   /** Backfills currently awaiting I/O. */
   readonly inFlight: number;
+  /** `onEvent` calls that threw (the event was still recorded and returned). */
+  readonly listenerErrors: number;
 }
 
 export class EventProcessor {
@@ -97,6 +99,7 @@ export class EventProcessor {
   private errors = 0;
   private rejected = 0;
   private inFlight = 0;
+  private listenerErrors = 0;
 
   constructor(options: EventProcessorOptions = {}) {
     this.backfill = options.backfill;
@@ -148,6 +151,7 @@ export class EventProcessor {
       errors: this.errors,
       rejected: this.rejected,
       inFlight: this.inFlight,
+      listenerErrors: this.listenerErrors,
     };
   }
 
@@ -178,7 +182,14 @@ export class EventProcessor {
     this.ring[this.ringNext] = event;
     this.ringNext = (this.ringNext + 1) % this.ring.length;
     if (this.ringCount < this.ring.length) this.ringCount++;
-    this.onEvent?.(event);
+    if (this.onEvent !== undefined) {
+      try {
+        this.onEvent(event);
+      } catch {
+        // A listener's bug must not fail processing of an event that is already recorded; it is counted.
+        this.listenerErrors++;
+      }
+    }
     return event;
   }
 }

@@ -31,7 +31,7 @@ describe("EventProcessor size backfill over REST (G3)", () => {
     expect(b).toMatchObject({ size: undefined, sizeSource: "unavailable" });
     const c = await processor.process({ ...base, price: price("0.7"), size: size("3") });
     expect(c).toMatchObject({ size: size("3"), sizeSource: "update" });
-    expect(processor.stats).toEqual({ processed: 3, backfilled: 1, failed: 1, errors: 0, rejected: 0, inFlight: 0 });
+    expect(processor.stats).toEqual({ processed: 3, backfilled: 1, failed: 1, errors: 0, rejected: 0, inFlight: 0, listenerErrors: 0 });
     expect(seen).toEqual(["backfill", "unavailable", "update"]);
   });
 
@@ -106,7 +106,19 @@ describe("EventProcessor (unit)", () => {
     expect(await p.process(u(3))).toMatchObject({ sizeSource: "backfill", size: 9 });
     await expect(p.process(u(4, { price: 10_001 as never }))).rejects.toThrow(RangeError);
     await expect(p.process(u(Number.NaN))).rejects.toThrow(RangeError);
-    expect(p.stats).toEqual({ processed: 3, backfilled: 1, failed: 2, errors: 1, rejected: 2, inFlight: 0 });
+    expect(p.stats).toEqual({ processed: 3, backfilled: 1, failed: 2, errors: 1, rejected: 2, inFlight: 0, listenerErrors: 0 });
+  });
+
+  it("a throwing listener does not fail processing; it is counted", async () => {
+    const p = new EventProcessor({
+      onEvent: () => {
+        throw new Error("listener bug");
+      },
+    });
+    const e = await p.process(u(1, { size: size("2") }));
+    expect(e.size).toBe(size("2"));
+    expect(p.stats).toMatchObject({ processed: 1, listenerErrors: 1 });
+    expect(p.recentEvents()).toHaveLength(1);
   });
 
   it("propagates cancellation of a backfill with the signal's reason and records nothing", async () => {

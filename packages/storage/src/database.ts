@@ -90,6 +90,9 @@ export class Database {
         timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
       });
     } catch (e) {
+      if (e instanceof TypeError && /directory does not exist/.test(e.message)) {
+        throw new StorageError("IO", `cannot open database (${path}): the directory does not exist`, { path, cause: e });
+      }
       throw toStorageError(e, "cannot open database", path);
     }
 

@@ -83,6 +83,11 @@ describe("Database.open on a fresh file", () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it("reports a missing directory as IO", () => {
+    const e = expectStorageError(() => Database.open({ path: tmp.file("no/such/dir/x.db") }), "IO");
+    expect(e.message).toContain("directory does not exist");
+  });
+
   it("throws CLOSED after close", () => {
     const db = Database.open({ path: tmp.file("c.db") });
     db.close();
