@@ -1163,12 +1163,14 @@ export class ExecutorActor {
     // 2. Open orders.
     const open = new Map<OrderId, (typeof r.openOrders)[number]>();
     for (const v of r.openOrders) if (this.tokenMarket.has(v.tokenId)) open.set(v.orderId, v);
+    // Every venue id we already know is claimed first, so an unknown-outcome PLACE can only be matched
+    // to an open order nobody else owns.
     const claimed = new Set<OrderId>();
+    for (const o of this.orders.values()) if (o.orderId !== undefined) claimed.add(o.orderId);
     for (const o of this.orders.values()) {
       if (!isOpen(o)) continue;
       if (o.orderId !== undefined) {
         const v = open.get(o.orderId);
-        claimed.add(o.orderId);
         if (v) {
           o.matchedEvents = Math.max(o.matchedEvents, isIntSize(v.sizeMatched) ? v.sizeMatched : 0);
           if (o.state !== "PENDING_CANCEL" || o.cancelActionId === undefined || !this.pendingActions.has(o.cancelActionId))

@@ -17,6 +17,7 @@ export type Cmd =
   | { t: "advance"; pick: number; choice: number }
   | { t: "disconnect" }
   | { t: "unknown"; run: boolean }
+  | { t: "failNext"; reason: "rate_limited" | "server_error" | "not_found" | "cancel_only" }
   | { t: "tick"; tick: TickSize }
   | { t: "tickNotify" }
   | { t: "time"; ms: number }
@@ -46,6 +47,13 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant("advance" as const), pick: fc.nat(10), choice: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.constant({ t: "disconnect" as const }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("unknown" as const), run: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant("failNext" as const),
+      reason: fc.constantFrom("rate_limited" as const, "server_error" as const, "not_found" as const, "cancel_only" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("tick" as const), tick: fc.constantFrom<TickSize>(100, 10, 1000, 50) }) },
   { weight: 1, arbitrary: fc.constant({ t: "tickNotify" as const }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("time" as const), ms: fc.integer({ min: 1, max: 3_000 }) }) },
@@ -110,6 +118,9 @@ export function run(setup: Setup, cmds: readonly Cmd[], journal = false): Harnes
         break;
       case "unknown":
         h.venue.unknownNext = { executeAnyway: c.run };
+        break;
+      case "failNext":
+        h.venue.failNext = c.reason;
         break;
       case "tick":
         h.tickChange(c.tick);

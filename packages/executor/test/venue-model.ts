@@ -67,6 +67,8 @@ export class FakeVenue implements OrderGateway {
   minSize: number;
   /** The next executed action's answer is lost (OUTCOME_UNKNOWN); `executeAnyway` says whether it ran. */
   unknownNext: { executeAnyway: boolean } | undefined;
+  /** The next action fails definitively without executing (PLACE → PLACE_REJECT, others → ACTION_FAILED). */
+  failNext: "rate_limited" | "server_error" | "not_found" | "cancel_only" | undefined;
   readonly submitted: GatewayAction[] = [];
   rejects: Record<string, number> = {};
   onSubmit: ((a: GatewayAction) => void) | undefined;
@@ -114,6 +116,23 @@ export class FakeVenue implements OrderGateway {
     let idx = this.queue.findIndex((a) => a.kind === "CANCEL_ALL");
     if (idx < 0) idx = 0;
     const action = this.queue.splice(idx, 1)[0]!;
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) {
+      const at = this.now();
+      if (action.kind === "PLACE") {
+        this.rejects[failure] = (this.rejects[failure] ?? 0) + 1;
+        this.results.push({
+          kind: "PLACE_REJECT",
+          actionId: action.actionId,
+          clientOrderId: action.order.clientOrderId,
+          reason: failure,
+          message: failure,
+          at,
+        });
+      } else this.results.push({ kind: "ACTION_FAILED", actionId: action.actionId, action, reason: failure, message: failure, at });
+      return true;
+    }
     const unknown = this.unknownNext;
     this.unknownNext = undefined;
     if (unknown && !unknown.executeAnyway) {
