@@ -72,7 +72,7 @@ describe("EventProcessor size backfill over REST (G3)", () => {
     expect(events.every((e) => e.size === size("5") && e.sizeSource === "backfill")).toBe(true);
     expect(maxConcurrent).toBe(N);
     expect(elapsed).toBeGreaterThanOrEqual(BACKFILL_MS - 5);
-    expect(elapsed).toBeLessThan(2 * BACKFILL_MS); // serial would be N × 300 ms = 3.6 s
+    expect(elapsed).toBeLessThan(3 * BACKFILL_MS); // serial would be N × 300 ms = 3.6 s (margin for a loaded 2-core box)
     expect(processor.stats).toMatchObject({ processed: N, backfilled: N, failed: 0, inFlight: 0 });
   });
 });
