@@ -250,6 +250,34 @@ describe("trading routes", () => {
     expect(byTakerToken.body.data).toHaveLength(1);
   });
 
+  it("FAK with nothing to match answers 400 with its orderID; FOK kill shows on the user channel with empty fields", async () => {
+    const { sim } = await startSim();
+    const me = sim.credentials;
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    const fak = await rest<{ error: string; orderID: string }>(sim.urls.clob, "POST", "/order", {
+      body: orderBody(me, yes, "BUY", 0.5, 10, "FAK"),
+      creds: me,
+    });
+    expect(fak.status).toBe(400);
+    expect(fak.body.error).toMatch(/^no orders found to match with FAK order/);
+    expect(fak.body.orderID).toMatch(/^0x[0-9a-f]{64}$/);
+    const { Collector, expectUserValid, settle } = await import("./helpers.js");
+    const c = await Collector.open(`${sim.urls.ws}/user`);
+    c.send({ auth: { apiKey: me.apiKey, secret: me.secret, passphrase: me.passphrase }, type: "user" });
+    await settle();
+    const fok = await rest<{ error: string }>(sim.urls.clob, "POST", "/order", {
+      body: orderBody(me, yes, "BUY", 0.5, 10, "FOK"),
+      creds: me,
+    });
+    expect(fok.status).toBe(400);
+    expect(fok.body.error).toBe("order couldn't be fully filled. FOK orders are fully filled or killed.");
+    await c.until(() => c.of("order").some((o) => o.type === "CANCELLATION"));
+    const kill = c.of("order").find((o) => o.type === "CANCELLATION")!;
+    expect(kill).toMatchObject({ size_matched: "", outcome: "", created_at: "", order_type: "FOK" });
+    expect(String(kill.status)).toMatch(/^CANCELED_/);
+    expectUserValid(c);
+  });
+
   it("reports balances as 6-decimal integer strings and heartbeats chain ids", async () => {
     const { sim, clock } = await startSim();
     const { clob } = sim.urls;
@@ -344,7 +372,12 @@ describe("rate limits", () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(retry)).toBeGreaterThanOrEqual(1);
     expect(sim.venue.requestCount("GET /book")).toBe(5);
-    const stats = (await rest<{ requests: Record<string, number> }>(sim.urls.clob, "GET", "/admin/stats")).body;
+    const stats = (
+      await rest<{ requests: Record<string, number>; rateLimited: Record<string, number> }>(sim.urls.clob, "GET", "/admin/stats")
+    ).body;
     expect(stats.requests["GET /book"]).toBe(5);
+    expect(stats.rateLimited["GET /book"]).toBe(2);
+    await rest(sim.urls.clob, "POST", "/admin/reset-stats");
+    expect(sim.venue.requestCount("GET /book")).toBe(0);
   });
 });

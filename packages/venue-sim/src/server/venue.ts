@@ -132,6 +132,8 @@ export class Venue {
   private dataLagMs: number;
   private priceSide: "bid-for-buy" | "ask-for-buy";
   private upgradeRejections = 0;
+  /** Token buckets of the CLOB routes (undefined when rate limiting is off). */
+  readonly limiter: RateLimiter | undefined;
   private unsubscribeEngine: (() => void) | undefined;
   private urls_: VenueUrls | undefined;
 
@@ -177,6 +179,7 @@ export class Venue {
     const now = (): number => this.clock.now();
     const limiter =
       options.rateLimits === false ? undefined : new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...(options.rateLimits ?? {}) }, now);
+    this.limiter = limiter;
     const common = { faults: this.faults, credentials: this.credentials, now };
     const all = (): readonly SimMarket[] => [...this.markets.values()];
     this.clob = new HttpApp({
@@ -281,9 +284,15 @@ export class Venue {
     ]);
   }
 
-  /** Requests received per route key ("POST /order") on the CLOB server. */
+  /** Requests received per route key ("POST /order") on the CLOB server (limited and faulted ones included). */
   requestCount(route: string): number {
     return this.clob.requestCounts.get(route) ?? 0;
+  }
+
+  /** Zeroes the per-route request counters of every HTTP server (between test phases). */
+  resetRequestCounts(): void {
+    for (const app of [this.clob, this.gamma, this.data]) app.requestCounts.clear();
+    this.limiter?.limited.clear();
   }
 
   // ---- faults ----------------------------------------------------------------------------------
@@ -389,6 +398,7 @@ export class Venue {
         handle: () =>
           ok({
             requests: Object.fromEntries(this.clob.requestCounts),
+            rateLimited: Object.fromEntries(this.limiter?.limited ?? []),
             gammaRequests: Object.fromEntries(this.gamma.requestCounts),
             dataRequests: Object.fromEntries(this.data.requestCounts),
             connections: {
@@ -399,6 +409,16 @@ export class Venue {
             faults: Object.fromEntries(this.faults.applied),
             idleDrops: { market: this.marketChannel.idleDrops, user: this.userChannel.idleDrops },
           }),
+      },
+      {
+        method: "POST",
+        pattern: "/admin/reset-stats",
+        auth: "none",
+        admin: true,
+        handle: () => {
+          this.resetRequestCounts();
+          return ok({ ok: true });
+        },
       },
       {
         method: "POST",
