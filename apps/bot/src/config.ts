@@ -77,6 +77,15 @@ export const ConfigSchema = z
         volatility: z.number().positive().max(5).default(0.6),
         /** Probability that a simulated trade FAILs on chain. */
         failedTradeProbability: z.number().min(0).max(1).default(0.01),
+        /** Length of each simulated up/down window, minutes. */
+        windowMinutes: positiveInt.max(24 * 60).default(15),
+        /** Simulated taker arrivals per second per market. */
+        takerRatePerSec: z.number().positive().max(100).default(1.5),
+        /** Simulated chain: MATCHED → MINED and MINED → CONFIRMED delays, ms. */
+        minedDelayMs: z.number().int().min(0).max(120_000).default(2_000),
+        confirmedDelayMs: z.number().int().min(0).max(600_000).default(4_000),
+        /** USDC the simulated wallet starts with. */
+        collateral: z.number().positive().max(1e9).default(10_000),
       })
       .prefault({}),
     http: z
@@ -88,12 +97,20 @@ export const ConfigSchema = z
       .prefault({}),
     journalPath: z.string().min(1).default("data/bot-journal.sqlite"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Market-feed silent-stall watchdog: no data for this long while subscribed ⇒ reconnect and resnapshot, ms. */
+    marketStallMs: z.number().int().min(0).max(600_000).default(15_000),
+    /** `auto`: full-screen view on a TTY, periodic log lines otherwise; `screen`, `lines` or `off` force one. */
+    statusView: z.enum(["auto", "screen", "lines", "off"]).default("auto"),
     /** Status view refresh, ms (periodic log lines when stdout is not a TTY). */
     statusIntervalMs: positiveInt.min(100).default(1_000),
     /** Run for this many seconds, then shut down cleanly. */
     durationSeconds: z.number().positive().optional(),
     /** Write the end-of-run summary JSON here. */
     summaryJson: z.string().min(1).optional(),
+    /** At exit, how long to wait for pending fills to settle before comparing balances, ms. */
+    settleWaitMs: z.number().int().min(0).max(120_000).default(10_000),
+    /** Live mode: Polygon chain id for order signing and L1 auth. */
+    chainId: positiveInt.default(137),
   })
   .strict();
 

@@ -1,0 +1,28 @@
+/**
+ * Sim mode: the venue simulator in-process on loopback, with seeded order flow and a seeded BTC
+ * reference path. The simulator checks orders like the real venue (EIP-712 order ids, signatures,
+ * L2 auth), so the same gateway code runs in sim and live modes.
+ */
+import { startVenueSim, type VenueSimHandle } from "@mm/venue-sim";
+import type { BotConfig } from "./config.js";
+
+export async function startSimVenue(config: Readonly<BotConfig>): Promise<VenueSimHandle> {
+  const s = config.sim;
+  return startVenueSim({
+    seed: s.seed,
+    markets: s.markets,
+    windowMs: s.windowMinutes * 60_000,
+    flow: s.flow ? { takerRatePerSec: s.takerRatePerSec } : false,
+    engine: {
+      settlement: {
+        minedDelayMs: s.minedDelayMs,
+        confirmedDelayMs: s.confirmedDelayMs,
+        retryDelayMs: Math.max(100, s.minedDelayMs),
+        failProbability: s.failedTradeProbability,
+        retryProbability: 0,
+      },
+    },
+    testCollateral: Math.round(s.collateral * 1_000_000),
+    reference: { symbols: [{ symbol: config.reference.symbol, volatility: s.volatility }] },
+  });
+}
