@@ -1,3 +1,9 @@
+import {
+  WireBinanceBookTickerRestSchema,
+  WireBinanceBookTickerSchema,
+  WireBinanceCombinedSchema,
+  WireBinancePriceRestSchema,
+} from "@mm/protocol";
 import { ManualClock } from "@mm/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -59,10 +65,12 @@ describe("Binance-like reference server", () => {
     const body = (await r.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(["askPrice", "askQty", "bidPrice", "bidQty", "symbol"]);
     expect(body.symbol).toBe("BTCUSDT");
+    expect(WireBinanceBookTickerRestSchema.safeParse(body).success).toBe(true);
     for (const k of ["askPrice", "askQty", "bidPrice", "bidQty"]) expect(body[k]).toMatch(/^\d+\.\d{8}$/);
     expect(Number(body.bidPrice)).toBeLessThan(Number(body.askPrice));
     const p = (await (await fetch(`${ref.url}/api/v3/ticker/price?symbol=ETHUSDT`)).json()) as Record<string, string>;
     expect(p.symbol).toBe("ETHUSDT");
+    expect(WireBinancePriceRestSchema.safeParse(p).success).toBe(true);
     expect(p.price).toMatch(/^\d+\.\d{8}$/);
     const all = (await (await fetch(`${ref.url}/api/v3/ticker/price`)).json()) as unknown[];
     expect(all).toHaveLength(2);
@@ -83,8 +91,10 @@ describe("Binance-like reference server", () => {
     expect(Object.keys(a).sort()).toEqual(["A", "B", "a", "b", "s", "u"]);
     expect(a.s).toBe("BTCUSDT");
     expect(typeof a.u).toBe("number");
+    expect(WireBinanceBookTickerSchema.safeParse(a).success).toBe(true);
     const b = JSON.parse(await m2) as { stream: string; data: Record<string, unknown> };
     expect(b.stream).toBe("btcusdt@bookTicker");
+    expect(WireBinanceCombinedSchema.safeParse(b).success && WireBinanceBookTickerSchema.safeParse(b.data).success).toBe(true);
     expect(b.data.s).toBe("BTCUSDT");
     // REST reflects the same quote
     const rest = (await (await fetch(`${ref.url}/api/v3/ticker/bookTicker?symbol=BTCUSDT`)).json()) as Record<string, string>;

@@ -6,6 +6,7 @@ import {
   WireClobMarketSchema,
   WireClobMarketsPageSchema,
   WireClobTradesPageSchema,
+  WireDataTradesSchema,
   WireErrorBodySchema,
   WireGammaEventSchema,
   WireGammaMarketSchema,
@@ -352,6 +353,7 @@ describe("Gamma and Data API", () => {
     });
     const both = (await rest<unknown[]>(sim.urls.data, "GET", "/trades?takerOnly=false")).body;
     expect(both).toHaveLength(2);
+    parse(WireDataTradesSchema, both);
   });
 });
 
