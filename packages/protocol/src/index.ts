@@ -247,9 +247,11 @@ export {
   marketInfoFromClob,
   marketInfoFromGamma,
   normalizeClobTradesPage,
+  normalizeDataTrade,
   normalizeOpenOrder,
   normalizeOpenOrdersPage,
   pageCursor,
+  type DataApiTrade,
   type NormalizedPage,
   type PageCursor,
 } from "./normalize/rest.js";

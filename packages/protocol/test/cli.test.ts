@@ -89,6 +89,13 @@ describe("mm-protocol decode (content → lines)", () => {
     ]);
   });
 
+  it("ws: recorder-style wrapped lines and JSON-string lines", () => {
+    const frame = readFixture("docs_examples/ws_market_last_trade_price.json").replace(/\n\s*/g, "");
+    const content = `\uFEFF${JSON.stringify({ ts: 1, frame })}\n${JSON.stringify(frame)}\n${JSON.stringify({ recv: 2, data: JSON.parse(frame) })}\n`;
+    expect(decodeContent(content, "ws").map((l) => l.type)).toEqual(["trade", "trade", "trade"]);
+    expect(decodeContent(JSON.stringify(["PONG", frame]), "ws").map((l) => l.type)).toEqual(["text", "trade"]);
+  });
+
   it("ws: user frames", () => {
     const [o] = decodeContent(readFixture("nautilus_rust/ws_user_order_fok_killed.json"), "ws");
     expect(o).toMatchObject({

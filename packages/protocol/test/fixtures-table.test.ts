@@ -10,6 +10,7 @@ import {
   marketInfoFromClob,
   marketInfoFromGamma,
   normalizeClobTradesPage,
+  normalizeDataTrade,
   normalizeOpenOrder,
   normalizeOpenOrdersPage,
   normalizeUserOrder,
@@ -201,7 +202,10 @@ const ROWS: Record<string, Check> = {
     expect(r.ok).toBe(false);
   },
   "nautilus_py/http_responses/markets_list.json": schemaRejects(WireGammaMarketsSchema, /id/),
-  "nautilus_py/http_responses/trades.json": schema(WireDataTradesSchema),
+  // SYN rows (fake tx hashes, names): schema-valid; numbers normalize exactly.
+  "nautilus_py/http_responses/trades.json": all(schema(WireDataTradesSchema), (_t, j) =>
+    expect((j as unknown[]).every((r) => normalizeDataTrade(r).ok)).toBe(true),
+  ),
   "nautilus_py/ws_messages/price_change_v2.json": all(
     wsSchema(false),
     ws(["price_change"], ([e]) => expect(e?.kind === "price_change" && e.changes.map((c) => c.price)).toEqual([6000, 5000, 7000])),
@@ -250,7 +254,14 @@ const ROWS: Record<string, Check> = {
   }),
   // Data-API positions: not a format the framework consumes; recognized as JSON, no WS events.
   "nautilus_rust/data_api_positions_response.json": notWs(),
-  "nautilus_rust/data_api_trades_response.json": schema(WireDataTradesSchema),
+  "nautilus_rust/data_api_trades_response.json": all(schema(WireDataTradesSchema), (_t, j) => {
+    const rows = (j as unknown[]).map(normalizeDataTrade);
+    expect(rows.map((r) => r.ok && [r.value.side, r.value.price, r.value.size, r.value.timestamp])).toEqual([
+      ["BUY", 5500, 100_000_000, 1_710_000_000_000],
+      ["SELL", 5300, 50_000_000, 1_709_999_900_000],
+      ["BUY", 4500, 75_000_000, 1_709_999_800_000],
+    ]);
+  }),
   "nautilus_rust/gamma_event.json": all(schema(WireGammaEventsSchema), (_t, j) => {
     const ms = (j as { markets: unknown[] }[])[0]!.markets;
     expect(ms.map((m) => marketInfoFromGamma(m).ok)).toEqual(ms.map(() => true));

@@ -4,8 +4,7 @@
  */
 import { formatPrice, formatSize, parsePriceUnits, parseSizeUnits } from "@mm/types";
 import type { WsEvent } from "../decode/events.js";
-import { parseLevels } from "../decode/ws-decoder.js";
-import { decodeWsFrame } from "../decode/ws-decoder.js";
+import { decodeWsFrame, inferEventType, parseLevels } from "../decode/ws-decoder.js";
 import { fieldError } from "../decode/fields.js";
 import { decodeUserTrade } from "../decode/user-messages.js";
 import { toEpochMs } from "../internal/time.js";
@@ -137,16 +136,28 @@ function frames(content: string): { whole: unknown; ok: true } | { lines: string
   }
 }
 
-/** A line may itself be a JSON string holding the raw frame, or a record wrapping it. */
+const WRAPPER_KEYS = ["frame", "raw", "data", "payload", "message", "msg", "text"] as const;
+
+/**
+ * A line may itself be a JSON string holding the raw frame, or a recorder record wrapping it
+ * (`{"ts":…, "frame":"…"}`): unwrap when the object is not itself an event.
+ */
 function unwrapFrameLine(line: string): string {
   const t = line.trim();
-  if (t.startsWith('"')) {
-    try {
-      const v = JSON.parse(t);
-      if (typeof v === "string") return v;
-    } catch {
-      /* not a JSON string: decode as is */
-    }
+  const c = t.charCodeAt(0);
+  if (c !== 34 /* " */ && c !== 123 /* { */) return line;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return line;
+  }
+  if (typeof v === "string") return v;
+  if (!isObj(v) || v.event_type !== undefined || inferEventType(v) !== undefined) return line;
+  for (const k of WRAPPER_KEYS) {
+    const inner = v[k];
+    if (typeof inner === "string") return inner;
+    if (isObj(inner) || Array.isArray(inner)) return JSON.stringify(inner);
   }
   return line;
 }
@@ -333,7 +344,8 @@ function dataTradesLines(doc: unknown, out: Line[]): void {
 }
 
 /** Decodes file content as `kind` into output records (serialize each with JSON.stringify). */
-export function decodeContent(content: string, kind: DecodeKind): Line[] {
+export function decodeContent(raw: string, kind: DecodeKind): Line[] {
+  const content = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (kind === "ws") return wsLines(content);
   const out: Line[] = [];
   for (const doc of restDocs(content, out)) {

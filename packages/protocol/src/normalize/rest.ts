@@ -4,8 +4,14 @@
  * each record either normalizes or yields a typed error, never a throw.
  */
 import {
+  type ConditionId,
   isTickSize,
   type MarketInfo,
+  type Price,
+  PRICE_SCALE,
+  priceFromNumber,
+  type Size,
+  type TokenId,
   ok,
   parseConditionId,
   parseOrderId,
@@ -225,5 +231,52 @@ export function marketInfoFromGamma(record: unknown): Result<MarketInfo, Normali
     ...(start !== undefined ? { startTime: start } : {}),
     active: record.active === true,
     closed: record.closed === true,
+  });
+}
+
+/** A Data-API `/trades` row with exact integer numbers (the API sends JSON floats and seconds). */
+export interface DataApiTrade {
+  readonly tokenId: TokenId;
+  readonly conditionId: ConditionId;
+  readonly side: "BUY" | "SELL";
+  readonly price: Price;
+  readonly size: Size;
+  /** Epoch ms. */
+  readonly timestamp: number;
+  readonly transactionHash: string | undefined;
+  readonly proxyWallet: string | undefined;
+  readonly outcome: string | undefined;
+}
+
+/**
+ * Data-API trade row → `DataApiTrade`. Prices must be on the 1e-4 grid and sizes on the 1e-6 grid
+ * (float noise below 1e-9 tolerated); anything else is rejected rather than silently rounded.
+ */
+export function normalizeDataTrade(record: unknown): Result<DataApiTrade, NormalizeError> {
+  if (!isObj(record)) return normErr("invalid_record", "expected an object");
+  const tid = parseTokenId(String(record.asset));
+  if (!tid.ok) return normErr("invalid_id", `asset: ${tid.error.reason}`);
+  const cid = parseConditionId(String(record.conditionId));
+  if (!cid.ok) return normErr("invalid_id", `conditionId: ${cid.error.reason}`);
+  const side = record.side;
+  if (side !== "BUY" && side !== "SELL") return normErr("invalid_record", `side ${JSON.stringify(side)}`);
+  const p = typeof record.price === "number" ? priceFromNumber(record.price) : undefined;
+  if (p === undefined || Math.abs(p / PRICE_SCALE - (record.price as number)) > 1e-9)
+    return normErr("invalid_number", `price ${JSON.stringify(record.price)}`);
+  const s = typeof record.size === "number" ? sizeFromNumber(record.size) : undefined;
+  if (s === undefined || Math.abs(s / 1e6 - (record.size as number)) > 1e-9 * Math.max(1, record.size as number))
+    return normErr("invalid_number", `size ${JSON.stringify(record.size)}`);
+  const ts = toEpochMs(record.timestamp);
+  if (ts === undefined) return normErr("missing_field", "timestamp: expected unix seconds");
+  return ok({
+    tokenId: tid.value,
+    conditionId: cid.value,
+    side,
+    price: p,
+    size: s,
+    timestamp: ts,
+    transactionHash: typeof record.transactionHash === "string" ? record.transactionHash : undefined,
+    proxyWallet: typeof record.proxyWallet === "string" ? record.proxyWallet : undefined,
+    outcome: typeof record.outcome === "string" ? record.outcome : undefined,
   });
 }
