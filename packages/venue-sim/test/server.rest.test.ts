@@ -10,6 +10,8 @@ import {
   WireErrorBodySchema,
   WireGammaEventSchema,
   WireGammaMarketSchema,
+  WireGammaMarketsKeysetSchema,
+  WirePricesHistorySchema,
   WireHeartbeatResponseSchema,
   WireLastTradePriceResponseSchema,
   WireMidpointResponseSchema,
@@ -98,6 +100,18 @@ describe("CLOB public market data", () => {
     const one = (await rest(sim.urls.clob, "GET", `/markets/${seen[0]}`)).body as { tokens: { outcome: string }[] };
     parse(WireClobMarketSchema, one);
     expect(one.tokens.map((t) => t.outcome)).toEqual(["Up", "Down"]);
+    const simple = (await rest<{ data: Record<string, unknown>[]; next_cursor: string }>(sim.urls.clob, "GET", "/simplified-markets")).body;
+    expect(simple.data).toHaveLength(2);
+    expect(Object.keys(simple.data[0]!).sort()).toEqual([
+      "accepting_orders",
+      "active",
+      "archived",
+      "closed",
+      "condition_id",
+      "rewards",
+      "tokens",
+    ]);
+    expect(simple.next_cursor).toBe("Mg==");
   });
 });
 
@@ -249,6 +263,12 @@ describe("trading routes", () => {
     expect(byMyToken.body.data).toHaveLength(0);
     const byTakerToken = await rest<{ data: unknown[] }>(clob, "GET", `/data/trades?asset_id=${m.info.no.tokenId}`, { creds: me });
     expect(byTakerToken.body.data).toHaveLength(1);
+    // price history on either token of the pair
+    const hy = (await rest(clob, "GET", `/prices-history?market=${m.info.yes.tokenId}&interval=1h&fidelity=1`)).body;
+    expect(parse(WirePricesHistorySchema, hy)).toEqual({ history: [{ t: Math.floor(T0 / 60_000) * 60, p: 0.55 }] });
+    const hn = (await rest(clob, "GET", `/prices-history?market=${m.info.no.tokenId}&interval=1h`)).body;
+    expect(hn).toEqual({ history: [{ t: Math.floor(T0 / 60_000) * 60, p: 0.45 }] });
+    expect((await rest(clob, "GET", `/prices-history?market=${m.info.no.tokenId}&interval=1h&startTs=1`)).status).toBe(400);
   });
 
   it("FAK with nothing to match answers 400 with its orderID; FOK kill shows on the user channel with empty fields", async () => {
@@ -327,6 +347,19 @@ describe("Gamma and Data API", () => {
     }
     const cid = ms[0]!.conditionId as string;
     expect((await rest<unknown[]>(sim.urls.gamma, "GET", `/markets?condition_ids=${cid}`)).body).toHaveLength(1);
+    const k1 = (await rest<{ markets: unknown[]; next_cursor?: string }>(sim.urls.gamma, "GET", "/markets/keyset?limit=2")).body;
+    parse(WireGammaMarketsKeysetSchema, k1);
+    expect(k1.markets).toHaveLength(2);
+    const k2 = (
+      await rest<{ markets: unknown[]; next_cursor?: string }>(
+        sim.urls.gamma,
+        "GET",
+        `/markets/keyset?limit=2&next_cursor=${k1.next_cursor}`,
+      )
+    ).body;
+    expect(k2.markets).toHaveLength(1);
+    expect(k2.next_cursor).toBeUndefined();
+    expect((await rest(sim.urls.gamma, "GET", "/markets/keyset?offset=1")).status).toBe(400);
     const ev = (await rest<Record<string, unknown>[]>(sim.urls.gamma, "GET", "/events")).body;
     expect(ev).toHaveLength(3);
     for (const e of ev) parse(WireGammaEventSchema, e);

@@ -462,6 +462,75 @@ export function clobRoutes(ctx: ClobContext): Route[] {
           ctx.pageSize,
         ),
     },
+    ...(["/sampling-markets", "/simplified-markets", "/sampling-simplified-markets"] as const).map(
+      (pattern): Route => ({
+        method: "GET",
+        pattern,
+        auth: "none",
+        handle: (c) => {
+          const full = ctx.allMarkets().map((m) => clobMarket(ctx, m));
+          const items = pattern.includes("simplified")
+            ? full.map((m) => ({
+                condition_id: m.condition_id,
+                tokens: m.tokens,
+                rewards: m.rewards,
+                active: m.active,
+                closed: m.closed,
+                archived: m.archived,
+                accepting_orders: m.accepting_orders,
+              }))
+            : full;
+          return page(items, c.query.get("next_cursor"), ctx.pageSize);
+        },
+      }),
+    ),
+    {
+      method: "GET",
+      pattern: "/prices-history",
+      auth: "none",
+      handle: (c) => {
+        const q = c.query;
+        const t = tokenParam(ctx, q.get("market"));
+        if ("reply" in t) return t.reply;
+        const interval = q.get("interval");
+        const hasRange = q.has("startTs") || q.has("endTs");
+        if (interval !== null && hasRange) return fail(400, "startTs/endTs and interval are mutually exclusive");
+        const nowSec = Math.floor(ctx.now() / 1000);
+        const spans: Record<string, number> = {
+          "1h": 3600,
+          "6h": 21_600,
+          "1d": 86_400,
+          "1w": 604_800,
+          "1m": 2_592_000,
+          max: Number.POSITIVE_INFINITY,
+        };
+        let from = 0;
+        let to = nowSec;
+        if (interval !== null) {
+          const span = spans[interval];
+          if (span === undefined) return fail(400, "invalid interval");
+          from = nowSec - span;
+        } else if (hasRange) {
+          from = Number(q.get("startTs") ?? 0);
+          to = Number(q.get("endTs") ?? nowSec);
+          if (!Number.isInteger(from) || !Number.isInteger(to)) return fail(400, "invalid startTs/endTs");
+        }
+        const fidelity = Number(q.get("fidelity") ?? 1);
+        if (!Number.isInteger(fidelity) || fidelity < 1) return fail(400, "invalid fidelity");
+        const bucket = fidelity * 60;
+        const m = ctx.marketByToken(t.token);
+        const points = new Map<number, number>();
+        for (const tr of m === undefined ? [] : engine.marketTrades(m.info.conditionId)) {
+          if (tr.status === "FAILED") continue;
+          const sec = Math.floor(tr.matchTime / 1000);
+          if (sec < from || sec > to) continue;
+          const leg = tr.taker.tokenId === t.token ? tr.taker : tr.makers.find((x) => x.tokenId === t.token);
+          const p = leg !== undefined ? leg.price : 10_000 - tr.taker.price;
+          points.set(Math.floor(sec / bucket) * bucket, p / 10_000);
+        }
+        return ok({ history: [...points].map(([ts, p]) => ({ t: ts, p })) });
+      },
+    },
     {
       method: "GET",
       pattern: "/markets/:cid",

@@ -127,8 +127,47 @@ function paging(q: URLSearchParams, max: number): { limit: number; offset: numbe
   return { limit: Math.min(limit, max), offset };
 }
 
+const keysetCursor = (offset: number): string => Buffer.from(String(offset)).toString("base64");
+
+/** Keyset paging (`/markets/keyset` ≤ 100, `/events/keyset` ≤ 500): `next_cursor` absent on the last page, `offset` rejected. */
+function keyset<T>(q: URLSearchParams, items: readonly T[], max: number): { page: T[]; next?: string } | string {
+  if (q.has("offset")) return "offset is not supported by keyset pagination";
+  const limit = q.get("limit") === null ? max : Number(q.get("limit"));
+  if (!Number.isInteger(limit) || limit < 1) return "invalid limit";
+  const raw = q.get("next_cursor") ?? q.get("after_cursor");
+  const start = raw === null || raw === "" ? 0 : Number(Buffer.from(raw, "base64").toString("utf8"));
+  if (!Number.isInteger(start) || start < 0) return "invalid cursor";
+  const size = Math.min(limit, max);
+  const page = items.slice(start, start + size);
+  return start + size < items.length ? { page, next: keysetCursor(start + size) } : { page };
+}
+
 export function gammaRoutes(ctx: GammaDataContext): Route[] {
   return [
+    {
+      method: "GET",
+      pattern: "/markets/keyset",
+      auth: "none",
+      handle: (c) => {
+        const ms = filterMarkets(ctx, c.query);
+        if (typeof ms === "string") return fail(400, ms);
+        const k = keyset(c.query, ms, 100);
+        if (typeof k === "string") return fail(400, k);
+        return ok({ markets: k.page.map((m) => gammaMarket(ctx, m)), ...(k.next !== undefined ? { next_cursor: k.next } : {}) });
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/events/keyset",
+      auth: "none",
+      handle: (c) => {
+        const ms = filterMarkets(ctx, c.query);
+        if (typeof ms === "string") return fail(400, ms);
+        const k = keyset(c.query, ms, 500);
+        if (typeof k === "string") return fail(400, k);
+        return ok({ events: k.page.map((m) => gammaEvent(ctx, m)), ...(k.next !== undefined ? { next_cursor: k.next } : {}) });
+      },
+    },
     {
       method: "GET",
       pattern: "/markets",
