@@ -91,8 +91,10 @@ export interface GammaEventsQuery {
 export interface PageWalkOptions extends CallOptions {
   /** Items per request. Default 100 (Gamma), the venue's default for the CLOB. */
   readonly pageSize?: number;
-  /** Safety stop: fail with `pagination` after this many pages. Default 10,000. */
+  /** Loop guard: a walk that would need more pages than this FAILS with `pagination`. Default 10,000. */
   readonly maxPages?: number;
+  /** Page budget: the walk ENDS quietly after this many pages (bounded discovery). Default: no budget. */
+  readonly stopAfterPages?: number;
 }
 
 export interface DataTradesQuery {
@@ -247,6 +249,7 @@ export class PolymarketClient {
     let cursor = START_CURSOR;
     const maxPages = o.maxPages ?? 10_000;
     for (let pages = 0; ; pages++) {
+      if (o.stopAfterPages !== undefined && pages >= o.stopAfterPages) return;
       if (pages >= maxPages) throw this.paginationError(CLOB_PATHS.markets, `more than ${maxPages} pages`);
       seen.add(cursor);
       const page = await this.getClobMarketsPage(cursor, o);
@@ -394,6 +397,7 @@ export class PolymarketClient {
     const maxPages = o.maxPages ?? 10_000;
     const seen = new Set<string>();
     for (let page = 0, offset = 0; ; page++) {
+      if (o.stopAfterPages !== undefined && page >= o.stopAfterPages) return;
       if (page >= maxPages) throw this.paginationError(path, `more than ${maxPages} pages`);
       const r = await fetchPage(limit, offset);
       const received = r.items.length + r.rejected.length;
@@ -484,6 +488,7 @@ export class PolymarketClient {
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; ; page++) {
+      if (o.stopAfterPages !== undefined && page >= o.stopAfterPages) return;
       if (page >= maxPages) throw this.paginationError(path, `more than ${maxPages} pages`);
       const r = await fetchPage(limit, cursor);
       const fresh = r.items.filter((t) => !seenIds.has(id(t)));

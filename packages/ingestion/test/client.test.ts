@@ -193,6 +193,17 @@ describe("pagination", () => {
     expect(cursors.at(-1)).toBe(END_CURSOR);
     expect(ids.sort()).toEqual(venue.markets.map((m) => m.info.conditionId as string).sort());
     expect(venue.sim.venue.requestCount("GET /markets")).toBe(3);
+    // A page budget ends the walk quietly; the loop guard fails it loudly.
+    const budgeted = [];
+    for await (const page of client.clobMarketPages({ stopAfterPages: 2 })) budgeted.push(page);
+    expect(budgeted).toHaveLength(2);
+    await expect(
+      (async () => {
+        for await (const _page of client.clobMarketPages({ maxPages: 2 })) {
+          // consume
+        }
+      })(),
+    ).rejects.toMatchObject({ reason: "pagination" });
   });
 
   it("walks every Gamma /markets and /events page exactly once and decodes the JSON-string fields", async () => {
