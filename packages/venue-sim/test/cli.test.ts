@@ -6,10 +6,14 @@ const pkgDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("CLI", () => {
   it("prints exactly one JSON line when ready, serves it, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["--conditions=@mm/source", "--import", "tsx", "src/cli.ts", "--port", "0", "--seed", "4", "--markets", "2"], {
-      cwd: pkgDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=@mm/source", "--import", "tsx", "src/cli.ts", "--port", "0", "--seed", "4", "--markets", "2"],
+      {
+        cwd: pkgDir,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stderr.on("data", (d: Buffer) => {
@@ -28,13 +32,32 @@ describe("CLI", () => {
       child.once("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
     });
     const info = JSON.parse(line) as Record<string, string>;
-    expect(Object.keys(info)).toEqual(["clob", "gamma", "data", "ws", "binance", "binanceWs", "apiKey", "secret", "passphrase", "address", "privateKey"]);
+    expect(Object.keys(info)).toEqual([
+      "clob",
+      "gamma",
+      "data",
+      "ws",
+      "binance",
+      "binanceWs",
+      "apiKey",
+      "secret",
+      "passphrase",
+      "address",
+      "privateKey",
+    ]);
     expect(info.clob).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.ws).toBe(`${info.clob!.replace("http", "ws")}/ws`);
     expect(info.address).toBe("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     const markets = (await (await fetch(`${info.gamma}/markets`)).json()) as unknown[];
     expect(markets).toHaveLength(2);
     expect((await fetch(`${info.binance}/api/v3/ticker/price?symbol=BTCUSDT`)).status).toBe(200);
+    // simulated flow is on by default: trades happen without any client
+    let trades: unknown[] = [];
+    for (let i = 0; i < 40 && trades.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      trades = (await (await fetch(`${info.data}/trades?takerOnly=false`)).json()) as unknown[];
+    }
+    expect(trades.length).toBeGreaterThan(0);
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
