@@ -3,8 +3,15 @@
  * real ExecutorActor with a stubbed gateway, for realistic ladders (3 levels a side, random-walk mid,
  * size jitter, inventory that makes both routes and both sides happen, acks and fills between intents).
  * Baseline in the same run: the Planner alone on the same intents.
+ *
+ * G4 (pipeline): book write (@mm/caches) → strategy (@mm/strategy bands, StrategyDriver) → executor →
+ * stubbed gateway, synchronously with no macrotask hop, per book change; baselines in the same run:
+ * the same book write + strategy with the intent dropped into a slot (no executor), and the book
+ * write alone (the G4 "book only" reference, without decode).
  */
 import { defineBenches, percentile } from "@mm/bench";
+import { BookStore } from "@mm/caches";
+import { LatestSlot, makeBandsStrategy, StrategyDriver } from "@mm/strategy";
 import {
   conditionId,
   type DesiredQuoteSet,
@@ -218,6 +225,111 @@ function measureDecisions(n: number, warm: number) {
   return { cand, base, actionsTimed, stats: s };
 }
 
+/** A cyclic random walk of the YES top of book (the NO book mirrors it). */
+function bookPath(n: number): { bid: number; ask: number }[] {
+  const u = rng(11);
+  const half: { bid: number; ask: number }[] = [];
+  let bid = 4900;
+  let ask = 5100;
+  for (let i = 0; i < Math.ceil(n / 2); i++) {
+    bid = Math.min(5400, Math.max(4500, bid + (u() < 0.5 ? -100 : 100)));
+    ask = Math.max(bid + 100, Math.min(5600, ask + (u() < 0.5 ? -100 : 100)));
+    half.push({ bid, ask });
+  }
+  return [...half, ...half.slice().reverse()].slice(0, n);
+}
+
+type Stage = "book" | "strategy" | "full";
+
+function pipeline(stage: Stage, path: readonly { bid: number; ask: number }[]) {
+  const w = world();
+  const books = new BookStore();
+  books.registerMarket(MARKET);
+  const first = path[0]!;
+  const now0 = w.clock.now();
+  books.applySnapshot(
+    YES,
+    [{ price: first.bid as Price, size: (500 * SH) as Size }],
+    [{ price: first.ask as Price, size: (500 * SH) as Size }],
+    now0,
+  );
+  books.applySnapshot(
+    NO,
+    [{ price: (10_000 - first.ask) as Price, size: (500 * SH) as Size }],
+    [{ price: (10_000 - first.bid) as Price, size: (500 * SH) as Size }],
+    now0,
+  );
+  const slot = new LatestSlot<DesiredQuoteSet>();
+  const driver = new StrategyDriver({
+    clock: w.clock,
+    strategy: makeBandsStrategy(),
+    market: MARKET,
+    books,
+    inventory: { inventory: () => ({ yes: w.actor.inventoryOf(YES), no: w.actor.inventoryOf(NO) }) },
+    output: stage === "full" ? w.actor.intents : slot,
+    refreshMs: 0,
+  });
+  let prev = first;
+  let i = 0;
+  const step = () => {
+    const c = path[i % path.length]!;
+    i++;
+    w.clock.advance(50);
+    const now = w.clock.now();
+    books.applyLevels(
+      YES,
+      [
+        { side: "BID", price: prev.bid as Price, size: 0 as Size },
+        { side: "ASK", price: prev.ask as Price, size: 0 as Size },
+        { side: "BID", price: c.bid as Price, size: (500 * SH) as Size },
+        { side: "ASK", price: c.ask as Price, size: (500 * SH) as Size },
+      ],
+      now,
+    );
+    books.applyLevels(
+      NO,
+      [
+        { side: "ASK", price: (10_000 - prev.bid) as Price, size: 0 as Size },
+        { side: "BID", price: (10_000 - prev.ask) as Price, size: 0 as Size },
+        { side: "ASK", price: (10_000 - c.bid) as Price, size: (500 * SH) as Size },
+        { side: "BID", price: (10_000 - c.ask) as Price, size: (500 * SH) as Size },
+      ],
+      now,
+    );
+    prev = c;
+    if (stage !== "book") driver.recompute();
+  };
+  return { w, step, slot };
+}
+
+function measurePipeline(n: number, warm: number) {
+  const path = bookPath(2_000);
+  const stages: Stage[] = ["full", "strategy", "book"];
+  const worlds = stages.map((s) => pipeline(s, path));
+  const lat = stages.map(() => new Float64Array(n));
+  for (let k = 0; k < n + warm; k++) {
+    for (let s = 0; s < stages.length; s++) {
+      const p = worlds[s]!;
+      const t0 = process.hrtime.bigint();
+      p.step();
+      const t1 = process.hrtime.bigint();
+      if (k >= warm) lat[s]![k - warm] = Number(t1 - t0);
+      // Acks and fills are the venue's job, outside the measured tick.
+      p.w.answer();
+      p.w.maybeFill(k);
+      p.w.answer();
+    }
+  }
+  const full = worlds[0]!.w;
+  if (full.gw.places === 0) throw new Error("the pipeline never placed an order: nothing measured");
+  if (full.gw.illegal > 0) throw new Error(`${full.gw.illegal} illegal PLACEs`);
+  const problems = full.actor.audit();
+  if (problems.length > 0) throw new Error(`ledger audit failed: ${problems.join("; ")}`);
+  if (worlds[1]!.slot.peek() === undefined) throw new Error("strategy-only baseline produced no intent");
+  for (const l of lat) l.sort();
+  return { full: lat[0]!, strategy: lat[1]!, book: lat[2]!, places: full.gw.places, intents: full.actor.stats().intentChanges };
+}
+
 export default defineBenches([
   {
     name: "executor/intent → plan → reconcile → actions p99 (stub gateway) vs planner-only",
@@ -254,6 +366,36 @@ export default defineBenches([
       const n = ctx.n(50_000, 200);
       const { cand, base } = measureDecisions(n, ctx.smoke ? 20 : 5_000);
       return { value: percentile(cand, 99.9) / 1000, baseline: percentile(base, 99.9) / 1000, details: { intents: n } };
+    },
+  },
+  {
+    name: "executor/G4 book → strategy → executor → stub gateway p99 vs book+strategy",
+    unit: "µs",
+    better: "lower",
+    // G4: p99 ≤ 10 µs for the whole in-process path (decode excluded: no wire frames here).
+    target: { maxValue: 10 },
+    measure: (ctx) => {
+      const n = ctx.n(100_000, 200);
+      const r = measurePipeline(n, ctx.smoke ? 20 : 5_000);
+      const us = (a: Float64Array, p: number) => percentile(a, p) / 1000;
+      return {
+        value: us(r.full, 99),
+        baseline: us(r.strategy, 99),
+        details: {
+          ticks: n,
+          p50us: us(r.full, 50),
+          p99us: us(r.full, 99),
+          p999us: us(r.full, 99.9),
+          bookStrategyP50us: us(r.strategy, 50),
+          bookStrategyP999us: us(r.strategy, 99.9),
+          bookOnlyP50us: us(r.book, 50),
+          bookOnlyP99us: us(r.book, 99),
+          ratioP50FullOverBookOnly: Math.round((percentile(r.full, 50) / Math.max(1, percentile(r.book, 50))) * 100) / 100,
+          places: r.places,
+          intentChanges: r.intents,
+          crossCheck: "orders placed and legal, ledger audit clean, baseline produced intents",
+        },
+      };
     },
   },
 ]);

@@ -154,6 +154,8 @@ export class ExecutorActor {
   private readonly clock: Clock;
   private readonly gateway: OrderGateway;
   private readonly journal: JournalSink;
+  /** False with the no-op sink: entries are then not even built (hot path). */
+  private readonly journaling: boolean;
   private readonly hooks: ExecutorHooks;
   private readonly markets = new Map<ConditionId, MarketState>();
   private readonly tokenMarket = new Map<TokenId, MarketState>();
@@ -197,6 +199,7 @@ export class ExecutorActor {
     this.clock = options.clock;
     this.gateway = options.gateway;
     this.journal = options.journal ?? noopJournal;
+    this.journaling = this.journal !== noopJournal;
     this.hooks = options.hooks ?? {};
     this.collateral = { settled: options.initial.collateral, pending: 0 };
     this.startCollateral = options.initial.collateral;
@@ -369,7 +372,7 @@ export class ExecutorActor {
     const acted = result.cancels.length + result.places.length;
     if (intentChange) this.stats_.actionsOnIntentChange += acted;
     else this.stats_.actionsOnEvents += acted;
-    if (intentChange || acted > 0) {
+    if (this.journaling && (intentChange || acted > 0)) {
       const summary: PlanSummary = {
         conditionId: m.info.conditionId,
         intentSeq: planned.intentSeq,
@@ -1346,6 +1349,7 @@ export class ExecutorActor {
   // Journal, stats, inspection
 
   private record(body: JournalBody): void {
+    if (!this.journaling) return;
     this.journal.append({ seq: ++this.journalSeq, at: this.clock.now(), ...body });
   }
 
@@ -1359,6 +1363,12 @@ export class ExecutorActor {
     const s = structuredClone(this.stats_);
     s.modeTimeMs[this.currentMode] += this.clock.now() - this.modeSince;
     return { ...s, inventory: this.snapshot().positions, mode: this.mode() };
+  }
+
+  /** Settled and pending shares of one token (cheap; for an inventory reader such as the strategy's). */
+  inventoryOf(tokenId: TokenId): { readonly settled: number; readonly pending: number } {
+    const p = this.positions.get(tokenId);
+    return p ? { settled: p.settled, pending: p.pending } : { settled: 0, pending: 0 };
   }
 
   snapshot(): ExecutorSnapshot {
