@@ -10,9 +10,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { END_CURSOR } from "@mm/protocol";
 import { SqliteStorage } from "@mm/storage";
-import { type ConditionId, price, size, type TokenId } from "@mm/types";
+import { type ConditionId, ManualClock, price, size, type TokenId } from "@mm/types";
 import { afterEach, describe, expect, it } from "vitest";
-import { MetadataSync, PolymarketClient } from "../src/index.js";
+import { MetadataSync, PolymarketClient, TradeFetcher } from "../src/index.js";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../../../shared/protocol/fixtures");
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(FIXTURES, path), "utf8"));
@@ -95,6 +95,22 @@ describe("recorded payloads", () => {
       [price("0.53"), size("50"), 1_709_999_900_000],
       [price("0.45"), size("75"), 1_709_999_800_000],
     ]);
+  });
+
+  it("normalizes trade timestamps given in seconds or in milliseconds alike before the G1 window", async () => {
+    const rows = fixture("nautilus_rust/data_api_trades_response.json") as Record<string, unknown>[];
+    const now = 1_710_000_100_000; // 100 s after the newest print
+    const c = await serve((_q, _u, res) =>
+      json(res, [
+        { ...rows[0], timestamp: 1_710_000_000 }, // seconds, 100 s old
+        { ...rows[1], timestamp: 1_709_999_990_000 }, // milliseconds, 110 s old
+        { ...rows[2], timestamp: 1_709_999_000 }, // seconds, 1100 s old
+      ]),
+    );
+    const fetcher = new TradeFetcher({ source: c, clock: new ManualClock(now) });
+    const r = await fetcher.fetchTrades([`0x${"c8".repeat(32)}` as ConditionId]);
+    expect(r.trades.map((t) => t.timestamp)).toEqual([1_710_000_000_000, 1_709_999_990_000]);
+    expect(r.stale).toBe(1);
   });
 
   it("sorts a recorded worst-to-best book best-first", async () => {
