@@ -8,6 +8,7 @@
  * transaction.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 import { StorageError, toStorageError } from "./errors.js";
 import { APPLICATION_ID, MIGRATIONS, type Migration } from "./migrations.js";
@@ -32,6 +33,12 @@ export interface DatabaseOptions {
   readonly targetVersion?: number;
   /** The migration list; defaults to this build's `MIGRATIONS`. Overridden only by tests and tooling. */
   readonly migrations?: readonly Migration[];
+  /**
+   * Before migrating an existing file database to a newer version, write a consistent copy of it to
+   * `<path>.v<from>.bak` (SQLite `VACUUM INTO`; an existing backup file is never overwritten — the
+   * open fails with IO instead). Default false: migrations are transactional either way.
+   */
+  readonly backupBeforeMigrate?: boolean;
 }
 
 export interface AppliedMigration {
@@ -125,7 +132,14 @@ export class Database {
       conn.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
       conn.pragma("foreign_keys = ON");
 
-      // 3. Migrate.
+      // 3. Back up (optional), then migrate.
+      if (options.backupBeforeMigrate && !inMemory && current > 0 && current < target) {
+        const backup = `${path}.v${current}.bak`;
+        if (existsSync(backup)) {
+          throw new StorageError("IO", `backup file ${backup} already exists; move it away before migrating`, { path });
+        }
+        conn.prepare("VACUUM INTO ?").run(backup);
+      }
       const version = migrate(conn, path, migrations, current, target);
       return new Database(path, conn, version);
     } catch (e) {

@@ -137,6 +137,28 @@ describe("migrations from previous versions", () => {
     });
   }
 
+  it("writes a consistent backup of the old version before migrating when asked", async () => {
+    const path = tmp.file("bak.db");
+    const old = Database.open({ path, targetVersion: 1 });
+    old.connection.prepare("INSERT INTO trade_watermarks (condition_id, ts, trade_key, updated_at) VALUES (?, 1, 'k', 2)").run(cid(3));
+    old.close();
+    const db = Database.open({ path, backupBeforeMigrate: true });
+    expect(db.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+    const backup = Database.open({ path: `${path}.v1.bak`, readonly: true, targetVersion: 1 });
+    expect(backup.schemaVersion).toBe(1);
+    expect(backup.connection.prepare("SELECT trade_key FROM trade_watermarks").pluck().get()).toBe("k");
+    backup.close();
+    // Nothing to migrate: no new backup; an existing backup is never overwritten.
+    Database.open({ path, backupBeforeMigrate: true }).close();
+    Database.open({ path: tmp.file("bak2.db"), targetVersion: 1 }).close();
+    writeFileSync(tmp.file("bak2.db.v1.bak"), "keep me");
+    expectStorageError(() => Database.open({ path: tmp.file("bak2.db"), backupBeforeMigrate: true }), "IO");
+    const untouched = Database.open({ path: tmp.file("bak2.db"), readonly: true, targetVersion: 1 });
+    expect(untouched.schemaVersion).toBe(1);
+    untouched.close();
+  });
+
   it("rolls a failing migration back completely and reports MIGRATION_FAILED", () => {
     const path = tmp.file("fail.db");
     Database.open({ path }).close();
