@@ -73,6 +73,18 @@ describe("MarketFeed against the venue simulator", () => {
     expect(feed.assets().sort()).toEqual([b, c].sort());
   });
 
+  it("connects shards staggered, not all at once", async () => {
+    const { books, feed, tokens } = await setup({ maxAssetsPerConnection: 1, staggerMs: 150 }, false);
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "all shards up");
+    const connectTimes = feed
+      .shards()
+      .map((s) => s.socket.lastConnectAt)
+      .sort((a, b) => a - b);
+    expect(connectTimes).toHaveLength(4);
+    for (let i = 1; i < connectTimes.length; i++) expect(connectTimes[i]! - connectTimes[i - 1]!).toBeGreaterThanOrEqual(100);
+  });
+
   it("dynamic subscribe on a live shard gets a snapshot without reconnecting", async () => {
     const { books, feed, tokens } = await setup({ maxAssetsPerConnection: 10 }, false);
     const [a, b, c, d] = tokens as unknown as [string, string, string, string];

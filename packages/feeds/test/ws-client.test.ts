@@ -130,6 +130,28 @@ describe("ManagedWebSocket over loopback", () => {
     expect(order).toEqual(["open", "hook start", "hook end", "open"]);
   });
 
+  it("stop() returns promptly even while a disconnect hook is still pending", async () => {
+    const srv = await server();
+    let hookCalled = false;
+    const { handlers } = recorder({
+      onDisconnect: () => {
+        hookCalled = true;
+        return new Promise<void>(() => {}); // never settles
+      },
+    });
+    const c = client(srv.url, handlers);
+    c.start();
+    await eventually(() => c.state === "open");
+    srv.terminateAll();
+    await eventually(() => hookCalled && c.state === "disconnecting", 3_000, "hook pending");
+    const t0 = Date.now();
+    await c.stop();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(c.state).toBe("stopped");
+    await sleep(200);
+    expect(srv.connections).toBe(1);
+  });
+
   it("reconnects when PONGs stop (dead socket) and when data stops while PONGs flow (stall)", async () => {
     const srv = await server();
     const { log, handlers } = recorder();
