@@ -52,7 +52,7 @@ function decodeBench(name: string, pick: "all" | "price_change", minValue?: numb
           sink += acc;
         },
         frames.length,
-        { reps: ctx.smoke ? 1 : 7, warmup: ctx.smoke ? 0 : 3 },
+        { reps: ctx.smoke ? 1 : 11, warmup: ctx.smoke ? 0 : 3 },
       );
       return {
         value: 1e9 / candidateNs,
@@ -110,7 +110,7 @@ export default defineBenches([
           sink += acc;
         },
         strings.length,
-        { reps: ctx.smoke ? 1 : 7, warmup: ctx.smoke ? 0 : 3 },
+        { reps: ctx.smoke ? 1 : 11, warmup: ctx.smoke ? 0 : 3 },
       );
       return {
         value: candidateNs,

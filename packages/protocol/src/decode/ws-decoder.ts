@@ -97,7 +97,7 @@ export function decodeWsFrame(raw: string | Uint8Array, options?: DecodeOptions)
   if (typeof raw === "string") text = raw;
   else if (raw instanceof Uint8Array) {
     if (raw.length > max) return rejectFrame(frame, stats, "oversized_frame", `${raw.length} bytes > ${max}`);
-    text = textDecoder.decode(raw);
+    text = Buffer.isBuffer(raw) ? raw.toString("utf8") : textDecoder.decode(raw);
   } else {
     return rejectFrame(frame, stats, "invalid_json", `unsupported frame type ${typeof raw}`);
   }
