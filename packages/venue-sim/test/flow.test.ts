@@ -28,6 +28,24 @@ describe("simulated order flow", () => {
     expect(c.trades).not.toEqual(a.trades);
   });
 
+  it("prunes terminal orders and settled trades in long runs", async () => {
+    const clock = new ManualClock(T0);
+    const { sim } = await startSim({
+      seed: 8,
+      clock,
+      flow: { pruneAfterMs: 30_000 },
+      markets: 1,
+      windowMs: 600_000,
+      reference: { intervalMs: 100 },
+    });
+    while (clock.now() < T0 + 150_000) clock.advance(250);
+    expect(sim.flow!.stats.prunedOrders).toBeGreaterThan(0);
+    const m = sim.venue.allMarkets()[0]!;
+    for (const t of sim.venue.engine.marketTrades(m.info.conditionId)) {
+      expect(t.status === "CONFIRMED" || t.status === "FAILED" ? t.lastUpdate >= clock.now() - 90_000 : true).toBe(true);
+    }
+  });
+
   it("quotes around P(S_T > S_0), resolves windows on the path and rolls new markets", async () => {
     const { sim, clock } = await startSim({
       seed: 3,
@@ -55,6 +73,8 @@ describe("simulated order flow", () => {
     expect(view.winner).toBe(path.last.mid > m.strike! ? "YES" : "NO");
     expect(sim.venue.allMarkets().length).toBe(2);
     expect(sim.flow!.stats.resolved).toBe(1);
+    // long runs stay bounded: old terminal orders are pruned once a minute
+    expect(sim.flow!.stats.prunedOrders).toBe(0);
     await ws.until(() => ws.of("market_resolved").length === 1 && ws.of("new_market").length === 1);
     expect(ws.of("last_trade_price").length).toBeGreaterThan(0);
     expectMarketValid(ws);

@@ -35,6 +35,11 @@ export interface FlowOptions {
   readonly roll: boolean;
   /** Reference symbol (default BTCUSDT). */
   readonly symbol: string;
+  /**
+   * Terminal orders and settled trades older than this are pruned from the engine once a minute so a
+   * long run stays bounded (default 15 min; 0 keeps everything).
+   */
+  readonly pruneAfterMs: number;
 }
 
 const DEFAULTS: Omit<FlowOptions, "seed" | "windowMs"> = {
@@ -51,6 +56,7 @@ const DEFAULTS: Omit<FlowOptions, "seed" | "windowMs"> = {
   takerSizeMax: 60,
   roll: true,
   symbol: "BTCUSDT",
+  pruneAfterMs: 15 * 60_000,
 };
 
 interface MakerState {
@@ -71,8 +77,9 @@ export class OrderFlow {
   private readonly informed = "flow-taker-informed";
   private nextIndex = 1_000;
   private latestStart = 0;
+  private lastPrune: number;
   /** Counters for tests and the status of a run. */
-  readonly stats = { steps: 0, makerOrders: 0, takerOrders: 0, resolved: 0, rolled: 0, rejected: 0 };
+  readonly stats = { steps: 0, makerOrders: 0, takerOrders: 0, resolved: 0, rolled: 0, rejected: 0, prunedOrders: 0, prunedTrades: 0 };
 
   constructor(
     private readonly venue: Venue,
@@ -81,6 +88,7 @@ export class OrderFlow {
     this.options = { ...DEFAULTS, ...options };
     this.rng = new Rng((options.seed ^ 0xf10) >>> 0);
     this.lastStep = venue.clock.now();
+    this.lastPrune = this.lastStep;
     const owners = [this.noise, this.informed];
     for (let i = 0; i < this.options.makers; i++) owners.push(`flow-mm-${i}`);
     for (const o of owners) venue.engine.deposit(o, FLOW_FUNDING);
@@ -110,6 +118,12 @@ export class OrderFlow {
     const dtSec = Math.max(0, (now - this.lastStep) / 1000);
     this.lastStep = now;
     this.stats.steps++;
+    if (this.options.pruneAfterMs > 0 && now - this.lastPrune >= 60_000) {
+      this.lastPrune = now;
+      const p = this.venue.engine.prune(now - this.options.pruneAfterMs);
+      this.stats.prunedOrders += p.orders;
+      this.stats.prunedTrades += p.trades;
+    }
     const quote = this.venue.reference.quote(this.options.symbol);
     const path = this.venue.reference.paths.get(this.options.symbol);
     if (quote === undefined || path === undefined) return;
