@@ -139,6 +139,8 @@ describe("fault injection (admin route, observed from clients)", () => {
     });
     expect(r.status).toBe(503);
     expect(r.body.error).toMatch(/cancel-only/);
+    expect(r.body.code).toBe("cancel_only");
+    expect(r.headers.get("retry-after")).toBe("60");
     const c = await rest<{ canceled: string[] }>(sim.urls.clob, "DELETE", "/order", { body: { orderID: placed.body.orderID }, creds: me });
     expect(c.body.canceled).toEqual([placed.body.orderID]);
     await fault(sim.urls.clob, { type: "trading_mode", mode: "normal" });

@@ -211,7 +211,8 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
       extra.code = result.reject.code;
       extra.retry_after_seconds = 60;
     }
-    return { reply: fail(result.reject.httpStatus, result.reject.message, extra), result };
+    const reply = fail(result.reject.httpStatus, result.reject.message, extra);
+    return { reply: result.reject.httpStatus === 503 ? { ...reply, headers: { "retry-after": "60" } } : reply, result };
   }
   const buy = input.side === "BUY";
   const filled = result.makingAmount > 0 || result.takingAmount > 0;
