@@ -370,7 +370,8 @@ export class OrderBook implements BookView {
   /**
    * Tick-size change: a new epoch. Levels on the new grid are kept, the others are dropped
    * (`lastTickChangeDropped`), and the book is untrusted until the next snapshot. The same tick
-   * size again changes nothing.
+   * size again changes nothing. `venueTs` is checked (an older tick change is refused) but does
+   * not advance the book's level-data timestamp.
    */
   changeTickSize(tickSize: TickSize, receivedAt: number, venueTs = 0): BookRejectReason | undefined {
     this.lastRejectIndex = -1;
@@ -397,7 +398,9 @@ export class OrderBook implements BookView {
     this.lastTickChangeDropped = dropped;
     this._epoch++;
     this._trusted = false;
-    this.commitFrame(receivedAt, venueTs);
+    // Checked against, but does not advance, the level-data timestamp: the snapshot that follows a
+    // tick change carries the time of the book's last level change, which can be older.
+    this.commitFrame(receivedAt, 0);
     return undefined;
   }
 

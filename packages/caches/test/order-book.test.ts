@@ -141,6 +141,13 @@ describe("OrderBook", () => {
     expect(book.applyChanges([{ side: "BID", price: price("0.46"), size: 1 }], 2)).toBeUndefined(); // no venue ts: not checked
     expect(book.applyChanges([], Number.NaN)).toBe("bad_timestamp");
     expect(book.applyChanges([], 1, -5)).toBe("bad_timestamp");
+    // a tick change is checked against level data but does not move it: the venue's next book may
+    // carry the (older) time of the last level change
+    expect(book.changeTickSize(10, 4, 900)).toBe("out_of_order");
+    expect(book.changeTickSize(10, 4, 5_000)).toBeUndefined();
+    expect(book.lastVenueTs).toBe(1_000);
+    expect(book.replace([lv("0.405", "1")], [lv("0.6", "1")], 5, 1_000)).toBeUndefined();
+    expect(book.trusted).toBe(true);
   });
 
   it("reports age and depth", () => {

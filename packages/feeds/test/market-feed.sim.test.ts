@@ -153,6 +153,23 @@ describe("MarketFeed against the venue simulator", () => {
     expect(await bookDiffs(sim, books, tokens)).toEqual([]);
   });
 
+  it("tick_size_change: a new epoch on the new grid, trusted again with the venue's fresh book", async () => {
+    const { sim, books, feed, tokens } = await setup({}, { intervalMs: 20, takerRatePerSec: 10 });
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "snapshots");
+    const market = sim.venue.allMarkets()[0]!.info;
+    const yes = market.yes.tokenId;
+    const epoch = books.book(yes)!.epoch;
+    expect(sim.venue.applyFault({ type: "tick_size", market: market.conditionId, tickSize: "0.001" }).ok).toBe(true);
+    await eventually(() => books.book(yes)?.tickSize === 10 && books.book(yes)?.trusted === true, 5_000, "new grid + snapshot");
+    expect(books.book(yes)!.epoch).toBeGreaterThanOrEqual(epoch + 2); // tick change, then snapshot
+    expect(books.book(market.no.tokenId)!.tickSize).toBe(10);
+    expect(books.stats.tickChanges).toBe(2);
+    await quiesce(sim);
+    expect(await bookDiffs(sim, books, tokens)).toEqual([]);
+    expect(books.stats.rejectedFrames, JSON.stringify({ ...books.stats.rejected, last: books.stats.lastRejection })).toBe(0);
+  });
+
   it("start / stop / restart: stop closes every shard, restart resubscribes and resnapshots", async () => {
     const { sim, books, feed, tokens } = await setup({ maxAssetsPerConnection: 2 }, false);
     feed.start();
