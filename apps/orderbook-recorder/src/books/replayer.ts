@@ -10,7 +10,14 @@
  * counted and ignored. A `gap` on the owner clears ownership and untrusts the book until a snapshot.
  */
 import { OrderBook } from "@mm/caches";
-import { DecoderStats, decodeWsFrame, type LevelChange as WireLevelChange, type WsEvent } from "@mm/protocol";
+import {
+  DecoderStats,
+  decodeWsFrame,
+  type MarketResolvedEvent,
+  type NewMarketEvent,
+  type LevelChange as WireLevelChange,
+  type WsEvent,
+} from "@mm/protocol";
 import { type BookLevel, isTickSize, type TickSize, type TokenId } from "@mm/types";
 import {
   type AssetsPayload,
@@ -29,6 +36,10 @@ export interface ReplayerOptions {
   readonly defaultTick?: TickSize;
   /** Called at every checkpoint mark (workers answer with `snapshot()`). */
   readonly onMark?: (id: number, tsMs: number) => void;
+  /** A candidate connection took ownership of an asset (its snapshot arrived). */
+  readonly onOwner?: (assetId: string, conn: number) => void;
+  /** `new_market` / `market_resolved` events seen in frames (lifecycle discovery). */
+  readonly onLifecycle?: (e: NewMarketEvent | MarketResolvedEvent, conn: number) => void;
   /** Compare checkpoints found in the stream with the replayed state at their marks. */
   readonly verifyCheckpoints?: boolean;
 }
@@ -226,6 +237,7 @@ export class BookReplayer {
           }
           st.owner = conn;
           st.candidates.delete(conn);
+          this.o.onOwner?.(e.assetId, conn);
         }
         this.stats.snapshots++;
         this.check(st.book.replace(e.bids, e.asks, Math.max(1, tsMs), e.timestamp));
@@ -269,6 +281,10 @@ export class BookReplayer {
         this.check(st.book.changeTickSize(e.newTickSize, Math.max(1, tsMs), e.timestamp));
         return;
       }
+      case "new_market":
+      case "market_resolved":
+        this.o.onLifecycle?.(e, conn);
+        return;
       default:
         return;
     }

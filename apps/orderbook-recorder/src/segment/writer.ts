@@ -123,7 +123,7 @@ export class SegmentWriter {
     if (this.closed) throw new Error("segment writer closed");
     this.beforeAppend(tsMs);
     const at = this.block.append(RecordType.frame, conn, seq, tsMs, data);
-    this.afterAppend(true);
+    this.afterAppend(true, this.block.length - at);
     return at;
   }
 
@@ -132,7 +132,7 @@ export class SegmentWriter {
     if (this.closed) throw new Error("segment writer closed");
     this.beforeAppend(tsMs);
     const at = this.block.append(type, conn, 0, tsMs, JSON.stringify(payload));
-    this.afterAppend(false);
+    this.afterAppend(false, this.block.length - at);
     return at;
   }
 
@@ -186,14 +186,16 @@ export class SegmentWriter {
     });
   }
 
+  /** Seals a full block BEFORE appending, so the record just appended is always in `block.view()`. */
   private beforeAppend(tsMs: number): void {
+    if (this.block.length >= this.blockBytes) this.flush();
     if (this.segmentStartedAt === 0) this.segmentStartedAt = tsMs;
   }
 
-  private afterAppend(frame: boolean): void {
+  private afterAppend(frame: boolean, bytes: number): void {
     this.stats.records++;
+    this.stats.rawBytes += bytes;
     if (frame) this.stats.frames++;
-    if (this.block.length >= this.blockBytes) this.flush();
   }
 
   private tick(): void {
