@@ -548,15 +548,38 @@ export class ExecutorActor {
     this.submit({ kind: "CANCEL_ALL", actionId, reason });
   }
 
+  /** Earliest trade time a RESYNC could ask for (its `tradesSince`, in ms). */
+  private watermark(): number {
+    let since = this.lastContinuityAt;
+    for (const f of this.fills.values()) if (!isTerminalStatus(f.status) && f.matchTime < since) since = f.matchTime;
+    return since - this.config.resyncLookbackMs;
+  }
+
+  /**
+   * Forgets terminal fills older than any RESYNC could fetch again (so a re-fetched trade can never
+   * be mistaken for a new one); their effects stay in the positions.
+   */
+  private pruneFills(): void {
+    const bound = this.watermark() - 60_000;
+    for (const [key, f] of this.fills) {
+      if (!isTerminalStatus(f.status) || f.matchTime >= bound) continue;
+      this.fills.delete(key);
+      const list = this.fillsByOrderId.get(f.orderId);
+      if (list) {
+        const i = list.indexOf(f);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) this.fillsByOrderId.delete(f.orderId);
+      }
+    }
+  }
+
   private startSyncIfWanted(): void {
     if (!this.resyncWanted || this.syncActionId !== undefined || this.cancelAllActionId !== undefined) return;
     this.resyncWanted = false;
     const actionId = this.nextActionId++;
     this.syncActionId = actionId;
     this.stats_.resyncs++;
-    let since = this.lastContinuityAt;
-    for (const f of this.fills.values()) if (!isTerminalStatus(f.status) && f.matchTime < since) since = f.matchTime;
-    const tradesSince = Math.max(0, Math.floor((since - this.config.resyncLookbackMs) / 1000));
+    const tradesSince = Math.max(0, Math.floor(this.watermark() / 1000));
     this.submit({ kind: "SYNC", actionId, conditionIds: [...this.markets.keys()], tradesSince });
   }
 
@@ -772,6 +795,7 @@ export class ExecutorActor {
       else this.fillsByOrderId.set(f.orderId, [rec]);
       this.stats_.fills++;
       this.lastFillPrice.set(f.tokenId, f.price);
+      if (this.fills.size > this.config.maxRetainedFills) this.pruneFills();
     } else if (rec.size !== f.size || rec.side !== f.side || rec.tokenId !== f.tokenId) {
       this.anomaly("fill_changed", `${key}: first seen ${rec.side} ${rec.size} of ${rec.tokenId}, now ${f.side} ${f.size} of ${f.tokenId}`);
     }

@@ -45,6 +45,8 @@ export interface ExecutorConfig {
   readonly clientOrderIdPrefix: string;
   /** Max buffered events for order ids not yet acked. */
   readonly maxOrphanEvents: number;
+  /** Above this many remembered fills, terminal ones older than any RESYNC window are forgotten. */
+  readonly maxRetainedFills: number;
 }
 
 const SHARES = 1_000_000;
@@ -68,6 +70,7 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   resyncLookbackMs: 10 * 60_000,
   clientOrderIdPrefix: "mm",
   maxOrphanEvents: 1_000,
+  maxRetainedFills: 10_000,
 };
 
 export type ExecutorConfigInput = Partial<Omit<ExecutorConfig, "limits">> & { readonly limits?: Partial<RiskLimits> };
@@ -92,6 +95,7 @@ export function resolveExecutorConfig(input: ExecutorConfigInput = {}): Executor
   nonNegInt("syncRetryMs", config.syncRetryMs);
   nonNegInt("resyncLookbackMs", config.resyncLookbackMs);
   nonNegInt("maxOrphanEvents", config.maxOrphanEvents);
+  nonNegInt("maxRetainedFills", config.maxRetainedFills);
   if (!Number.isSafeInteger(config.sizeLot) || config.sizeLot <= 0)
     problems.push(`sizeLot must be a positive integer (got ${config.sizeLot})`);
   if (!(config.undersizeTolerance >= 0 && config.undersizeTolerance < 1)) problems.push("undersizeTolerance must be in [0, 1)");

@@ -381,3 +381,102 @@ describe("ExecutorActor: latest intent wins (law I), churn, journal", () => {
     expect(position(h).settled).toBe(0);
   });
 });
+
+describe("ExecutorActor: venue failure paths", () => {
+  it("heartbeat lapse ⇒ RESYNC: the venue cancelled everything, reservations released, quotes restored", () => {
+    const h = new Harness({ yes: 10 * SH });
+    h.intent(1, [[4000, 10 * SH]], [[6000, 10 * SH]]);
+    pump(h);
+    expect(h.venue.openOrders()).toHaveLength(2);
+    h.venue.heartbeatLapse();
+    h.venue.userEvents = []; // say the cancellations are not seen: the sync must tell
+    const mark = h.venue.submitted.length;
+    h.deliverResult(); // HEARTBEAT_LAPSED
+    expect(h.actor.mode()).toBe("RESYNC");
+    pump(h);
+    expect(kinds(h, mark)).toEqual(["SYNC", "PLACE", "PLACE"]);
+    expect(h.actor.mode()).toBe("RUNNING");
+    expect(h.venue.openOrders()).toHaveLength(2);
+    h.check("after heartbeat lapse");
+    expect(h.violations).toEqual([]);
+  });
+
+  it("a cancel that fails definitively leaves the order LIVE and is retried on the next plan", () => {
+    const h = new Harness();
+    h.intent(1, [[4000, 10 * SH]], []);
+    pump(h);
+    h.venue.failNext = "server_error";
+    h.intent(2, [[4100, 10 * SH]], []);
+    const cancel = h.venue.submitted.findLast((a) => a.kind === "CANCEL")!;
+    h.venue.step(); // fails
+    h.deliverResult();
+    const again = h.venue.submitted.findLast((a) => a.kind === "CANCEL")!;
+    expect(again.actionId).not.toBe(cancel.actionId);
+    pump(h);
+    expect(h.venue.openOrders().map((o) => o.price)).toEqual([4100]);
+    expect(h.violations).toEqual([]);
+  });
+
+  it("'already matched' cancel: the reservation stays until a RESYNC shows the fill", () => {
+    const h = new Harness({ yes: 10 * SH });
+    h.intent(1, [], [[6000, 10 * SH]]);
+    pump(h);
+    h.intent(2, [], [[6100, 10 * SH]]); // CANCEL queued
+    h.venue.fill(0, 1); // …but a taker takes it all first
+    h.venue.userEvents = []; // and the trade events are slow (not delivered)
+    h.venue.step(); // cancel runs: "already canceled or matched"
+    h.deliverResult();
+    expect(position(h).reserved).toBe(10 * SH); // never released on a failed cancel
+    expect(h.actor.mode()).toBe("RESYNC");
+    pump(h);
+    expect(position(h)).toMatchObject({ settled: 10 * SH, pending: -10 * SH, reserved: 0 });
+    expect(h.actor.mode()).toBe("RUNNING");
+    expect(h.violations).toEqual([]);
+  });
+
+  it("a fill that arrives before the PLACE ack counts at once; the order's reservation stays conservative until the ack", () => {
+    const h = new Harness({ yes: 20 * SH });
+    h.intent(1, [], [[6000, 10 * SH]]);
+    h.venue.step();
+    h.venue.fill(0, 0.5);
+    const fill = h.venue.userEvents.find((e) => e.kind === "fill")!;
+    h.knowledge.user(fill);
+    h.actor.userEvents.post(fill);
+    expect(position(h)).toMatchObject({ settled: 20 * SH, pending: -5 * SH, reserved: 10 * SH });
+    h.deliverResult(); // the ack books the fill on the order (and the 5 missing shares are topped up)
+    const reserved = Object.fromEntries(h.actor.snapshot().orders.map((o) => [o.clientOrderId, o.reserved / SH]));
+    expect(reserved).toEqual({ "mm-1": 5, "mm-2": 5 });
+    expect(h.violations).toEqual([]);
+  });
+
+  it("two markets share one collateral pool: the second market only gets what the first left", () => {
+    const clock = new ManualClock(0);
+    const sent: GatewayAction[] = [];
+    const m2 = market({
+      conditionId: `0x${"ef".repeat(32)}` as never,
+      yes: { tokenId: "3333" as never, label: "Yes" },
+      no: { tokenId: "4444" as never, label: "No" },
+    });
+    const actor = new ExecutorActor({
+      clock,
+      gateway: { submit: (a) => void sent.push(a) },
+      markets: [market(), m2],
+      initial: { collateral: (6 * SH) as never },
+    });
+    const bid = (cid: typeof CID, seq: number) =>
+      actor.intents.post({
+        conditionId: cid,
+        bids: [{ price: 5000 as never, size: (10 * SH) as never }],
+        asks: [],
+        seq,
+        createdAt: 0,
+        reason: { code: "quoting" },
+      });
+    bid(CID, 1);
+    bid(m2.conditionId, 1);
+    const sizes = sent.flatMap((a) => (a.kind === "PLACE" ? [[a.order.conditionId === CID ? "m1" : "m2", a.order.size / SH]] : []));
+    // 10 @ 0.50 = 5 USDC for market 1; 1 USDC left → 2 shares < 5 → nothing for market 2.
+    expect(sizes).toEqual([["m1", 10]]);
+    expect(actor.snapshot().collateral.reserved).toBe(5 * SH);
+  });
+});
