@@ -27,6 +27,12 @@ export interface BookStoreOptions {
    * such snapshots are refused (`unknown_token`): register markets (or tokens) first.
    */
   readonly defaultTickSize?: TickSize;
+  /**
+   * Refuse frames whose venue timestamp is older than the level data a book already reflects
+   * (`out_of_order`, protection against duplicated / reordered delivery). Default true; false
+   * ignores venue timestamps entirely (for sources whose clocks are not trustworthy).
+   */
+  readonly checkOrdering?: boolean;
 }
 
 /** Counters of what the store applied and refused. Plain fields: read them, don't write them. */
@@ -78,6 +84,7 @@ export class BookStore implements BookReader {
   private readonly tokenMarket = new Map<TokenId, ConditionId>();
   private readonly dirty = new DirtySet<TokenId>();
   private readonly defaultTickSize: TickSize | undefined;
+  private readonly checkOrdering: boolean;
   private frameSeq = 0;
   /** Scratch for multi-token frames (reused; cleared after each frame). */
   private readonly scratchBooks: (OrderBook | undefined)[] = [];
@@ -86,6 +93,7 @@ export class BookStore implements BookReader {
 
   constructor(options: BookStoreOptions = {}) {
     this.defaultTickSize = options.defaultTickSize;
+    this.checkOrdering = options.checkOrdering ?? true;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -259,6 +267,7 @@ export class BookStore implements BookReader {
     venueTs = 0,
     tickSize?: TickSize,
   ): BookRejection | undefined {
+    if (!this.checkOrdering) venueTs = 0;
     let book = this.books.get(token);
     let created = false;
     if (book === undefined) {
@@ -286,6 +295,7 @@ export class BookStore implements BookReader {
 
   /** Level updates of one token (absolute sizes; 0 removes). Unknown token: counted as ignored. */
   applyLevels(token: TokenId, changes: readonly LevelChange[], receivedAt: number, venueTs = 0): BookRejection | undefined {
+    if (!this.checkOrdering) venueTs = 0;
     const book = this.books.get(token);
     if (book === undefined) {
       this.stats.ignoredChanges += changes.length;
@@ -309,6 +319,7 @@ export class BookStore implements BookReader {
    * Changes for tokens without a book are ignored (counted).
    */
   applyPriceChanges(changes: readonly TokenLevelChange[], receivedAt: number, venueTs = 0): BookRejection | undefined {
+    if (!this.checkOrdering) venueTs = 0;
     if (!(typeof receivedAt === "number" && receivedAt >= 0 && receivedAt <= Number.MAX_SAFE_INTEGER)) {
       return this.reject("levels", "bad_timestamp", (changes[0]?.assetId ?? "") as TokenId, -1);
     }
@@ -383,6 +394,7 @@ export class BookStore implements BookReader {
    * until its next snapshot.
    */
   applyTickSize(token: TokenId, tickSize: TickSize, receivedAt: number, venueTs = 0): BookRejection | undefined {
+    if (!this.checkOrdering) venueTs = 0;
     const book = this.books.get(token);
     if (book === undefined) return this.reject("tick_size", "unknown_token", token, -1);
     const wasCrossed = book.isCrossedOrLocked();

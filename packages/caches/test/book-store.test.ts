@@ -101,6 +101,11 @@ describe("BookStore", () => {
     // an older snapshot
     expect(store.applySnapshot(YES, [], [], 202, 2_999)?.reason).toBe("out_of_order");
     expect(store.stats.rejected.out_of_order).toBe(2);
+    const lax = new BookStore({ checkOrdering: false });
+    lax.registerMarket(market);
+    expect(lax.applySnapshot(YES, [lv("0.4", "1")], [], 1, 5_000)).toBeUndefined();
+    expect(lax.applySnapshot(YES, [lv("0.41", "1")], [], 2, 4_000)).toBeUndefined();
+    expect(lax.book(YES)?.bestBid()).toBe(price("0.41"));
   });
 
   it("snapshots of unknown tokens need a tick size; a refused snapshot creates nothing", () => {
