@@ -153,6 +153,19 @@ describe("decodeWsFrame: market channel", () => {
     expect(decodeWsFrame("null").errors[0]?.reason).toBe("not_an_event");
   });
 
+  it("accepts JSON-number prices/sizes/timestamps but rejects float noise", () => {
+    const ok = decodeWsFrame(
+      JSON.stringify({ event_type: "last_trade_price", asset_id: A, market: CID, price: 0.45, size: 12.5, timestamp: 1724564136087 }),
+    );
+    expect(ok.events[0]?.kind === "last_trade_price" && [ok.events[0].price, ok.events[0].size, ok.events[0].timestamp]).toEqual([
+      4500, 12_500_000, 1_724_564_136_087,
+    ]);
+    const noisy = decodeWsFrame(
+      JSON.stringify({ event_type: "last_trade_price", asset_id: A, market: CID, price: 0.1 + 0.2, size: 1, timestamp: 1 }),
+    );
+    expect(noisy.errors[0]?.reason).toBe("invalid_number");
+  });
+
   it("normalizes seconds to milliseconds", () => {
     const d = decodeWsFrame(JSON.stringify(book(A, [], [], "1728799418")));
     expect(d.events[0]?.kind === "book" && d.events[0].timestamp).toBe(1_728_799_418_000);

@@ -88,7 +88,7 @@ function wsEventLines(ev: WsEvent, out: Line[]): void {
         type: "order",
         id: ev.id,
         event: ev.eventType,
-        status: ev.status,
+        status: ev.status === "" ? null : ev.status,
         asset: ev.assetId,
         side: ev.side,
         price: formatPrice(ev.price),

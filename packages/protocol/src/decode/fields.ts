@@ -27,9 +27,16 @@ export function optString(o: Obj, key: string): string | undefined {
   return typeof v === "string" && v.length > 0 ? v : undefined;
 }
 
+/**
+ * JSON numbers are accepted where the venue normally sends strings (some payloads and replays do):
+ * they are read through their shortest decimal text, so float noise ("0.30000000000000004") is
+ * rejected as too precise instead of being rounded.
+ */
+const numText = (v: unknown): unknown => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
+
 /** Price string → price units; -1 on failure (reason recorded). */
 export function reqPrice(o: Obj, key: string): number {
-  const p = parsePriceUnits(o[key]);
+  const p = parsePriceUnits(numText(o[key]));
   if (p < 0) {
     fail(o[key] === undefined ? "missing_field" : "invalid_number", `${key}: ${numberParseReason(p)} (${preview(o[key])})`);
     return -1;
@@ -41,7 +48,7 @@ export function reqPrice(o: Obj, key: string): number {
 export function reqSize(o: Obj, key: string, emptyIsZero = false): number {
   const v = o[key];
   if (emptyIsZero && (v === "" || v === undefined || v === null)) return 0;
-  const s = parseSizeUnits(v);
+  const s = parseSizeUnits(numText(v));
   if (s < 0) {
     fail(v === undefined ? "missing_field" : "invalid_number", `${key}: ${numberParseReason(s)} (${preview(v)})`);
     return -1;
