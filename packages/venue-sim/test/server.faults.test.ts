@@ -174,6 +174,20 @@ describe("fault injection (admin route, observed from clients)", () => {
     expect(cm.tokens.map((t) => t.winner)).toEqual([false, true]);
   });
 
+  it("funds accounts over the admin route (collateral and split shares to SELL)", async () => {
+    const { sim } = await startSim();
+    const m = sim.venue.allMarkets()[0]!;
+    const addr = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const r = await rest<{ ok: boolean; apiKey: string }>(sim.urls.clob, "POST", "/admin/fund", {
+      body: { address: addr, usdc: "100", market: m.info.conditionId, shares: "40" },
+    });
+    expect(r.status).toBe(200);
+    expect(sim.venue.engine.balance(r.body.apiKey, "COLLATERAL").balance).toBe(60_000_000);
+    expect(sim.venue.engine.balance(r.body.apiKey, m.info.yes.tokenId).balance).toBe(40_000_000);
+    expect((await rest(sim.urls.clob, "POST", "/admin/fund", { body: { address: addr, usdc: "NaN" } })).status).toBe(400);
+    expect((await rest(sim.urls.clob, "POST", "/admin/fund", { body: { apiKey: "nobody", usdc: "1" } })).status).toBe(400);
+  });
+
   it("rejects WS upgrades with 429 and freezes the reference feed", async () => {
     const { sim, clock } = await startSim();
     await fault(sim.urls.clob, { type: "reject_upgrades", count: 1 });

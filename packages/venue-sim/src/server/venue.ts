@@ -10,8 +10,10 @@ import {
   type MarketInfo,
   type Outcome,
   parseConditionId,
+  parseSize,
   parseTickSize,
   parseTradeId,
+  parseUsdc,
   systemClock,
   type TokenId,
   type Usdc,
@@ -295,6 +297,38 @@ export class Venue {
     this.limiter?.limited.clear();
   }
 
+  /**
+   * Credits collateral to an account (by API key, or by address: its nonce-0 key is created if
+   * needed) and optionally splits `shares` of `market` into YES + NO so the account can SELL.
+   */
+  fund(req: {
+    apiKey?: string;
+    address?: string;
+    usdc?: string;
+    market?: string;
+    shares?: string;
+  }): { ok: true; apiKey: string } | { ok: false; error: string } {
+    let apiKey = req.apiKey;
+    if (apiKey === undefined && req.address !== undefined) {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(req.address)) return { ok: false, error: "invalid address" };
+      apiKey = (this.credentials.derive(req.address, "0") ?? this.credentials.create(req.address, "0"))?.apiKey;
+    }
+    if (apiKey === undefined || this.credentials.get(apiKey) === undefined) return { ok: false, error: "unknown account" };
+    if (req.usdc !== undefined) {
+      const u = parseUsdc(req.usdc);
+      if (!u.ok) return { ok: false, error: `usdc: ${u.error.reason}` };
+      this.engine.deposit(apiKey, u.value);
+    }
+    if (req.shares !== undefined) {
+      const m = parseConditionId(req.market ?? "");
+      const sz = parseSize(req.shares);
+      if (!m.ok || this.markets.get(m.value) === undefined) return { ok: false, error: "unknown market" };
+      if (!sz.ok) return { ok: false, error: `shares: ${sz.error.reason}` };
+      if (!this.engine.split(apiKey, m.value, sz.value)) return { ok: false, error: "not enough collateral to split" };
+    }
+    return { ok: true, apiKey };
+  }
+
   // ---- faults ----------------------------------------------------------------------------------
 
   applyFault(f: FaultSpec): { readonly ok: true; readonly detail?: unknown } | { readonly ok: false; readonly error: string } {
@@ -409,6 +443,28 @@ export class Venue {
             faults: Object.fromEntries(this.faults.applied),
             idleDrops: { market: this.marketChannel.idleDrops, user: this.userChannel.idleDrops },
           }),
+      },
+      {
+        method: "POST",
+        pattern: "/admin/fund",
+        auth: "none",
+        admin: true,
+        handle: (c) => {
+          let b: Record<string, unknown>;
+          try {
+            b = JSON.parse(c.body || "{}") as Record<string, unknown>;
+          } catch {
+            return fail(400, "invalid JSON");
+          }
+          const r = this.fund({
+            ...(typeof b.apiKey === "string" ? { apiKey: b.apiKey } : {}),
+            ...(typeof b.address === "string" ? { address: b.address } : {}),
+            ...(typeof b.usdc === "string" ? { usdc: b.usdc } : {}),
+            ...(typeof b.market === "string" ? { market: b.market } : {}),
+            ...(typeof b.shares === "string" ? { shares: b.shares } : {}),
+          });
+          return r.ok ? ok({ ok: true, apiKey: r.apiKey }) : fail(400, r.error);
+        },
       },
       {
         method: "POST",
