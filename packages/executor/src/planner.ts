@@ -37,6 +37,7 @@ import {
   roundToTick,
   type Size,
   sellableSize,
+  type TickSize,
   type TokenPosition,
 } from "@mm/types";
 
@@ -84,56 +85,156 @@ interface MergedLevel {
 
 const NO_LOCK: LockedExposure = { yesBuy: 0, noBuy: 0, notional: 0 };
 
-export function plan(input: PlannerInput): PlanResult {
-  const { intent, market, limits } = input;
-  const tick = market.tickSize;
-  const min = market.minOrderSize;
-  const lot = limits.sizeLot;
-  const locked = input.locked ?? NO_LOCK;
-  const orders: PlannedOrder[] = [];
-  const residuals: Residual[] = [];
-  let invalidLevels = 0;
+/** Mutable state of one `plan` call (one object instead of per-call closures: this is a hot path). */
+interface Ctx {
+  readonly market: MarketInfo;
+  readonly tick: TickSize;
+  readonly min: number;
+  readonly lot: number;
+  readonly limits: PlannerLimits;
+  readonly orders: PlannedOrder[];
+  readonly residuals: Residual[];
+  invalidLevels: number;
+  sellableYes: number;
+  sellableNo: number;
+  freeCollateral: number;
+  readonly posYes: number;
+  readonly posNo: number;
+  readonly lockedYes: number;
+  readonly lockedNo: number;
+  plannedYes: number;
+  plannedNo: number;
+  notionalRoom: number;
+}
 
-  const residual = (side: IntentSide, price: Price, size: number, level: number, reason: ResidualReason) => {
-    if (size > 0) residuals.push({ intentSide: side, price, size: size as Size, level, reason });
-  };
+function residual(ctx: Ctx, side: IntentSide, price: Price, size: number, level: number, reason: ResidualReason): void {
+  if (size > 0) ctx.residuals.push({ intentSide: side, price, size: size as Size, level, reason });
+}
 
-  // 1. Round, validate and merge per side.
-  const merge = (side: IntentSide, levels: readonly QuoteLevel[]): MergedLevel[] => {
-    const out: MergedLevel[] = [];
-    for (let i = 0; i < levels.length; i++) {
-      const q = levels[i]!;
-      const p = q.price as number;
-      const s = q.size as number;
-      if (!Number.isFinite(p) || !Number.isFinite(s) || s < 0 || p < 0 || p > PRICE_SCALE) {
-        invalidLevels++;
+/** Validates, lot-floors, rounds (bids down, asks up), range-checks and merges one side's levels. */
+function mergeSide(ctx: Ctx, side: IntentSide, levels: readonly QuoteLevel[]): MergedLevel[] {
+  const { tick, lot } = ctx;
+  const out: MergedLevel[] = [];
+  for (let i = 0; i < levels.length; i++) {
+    const q = levels[i]!;
+    const p = q.price as number;
+    const s = q.size as number;
+    if (!Number.isFinite(p) || !Number.isFinite(s) || s < 0 || p < 0 || p > PRICE_SCALE) {
+      ctx.invalidLevels++;
+      continue;
+    }
+    const lots = Math.floor(s / lot) * lot;
+    residual(ctx, side, q.price, s - lots, i, "below_min_size");
+    if (lots === 0) continue;
+    let yp = roundToTick(p, tick, side === "BID" ? "down" : "up") as number;
+    if (side === "BID") {
+      if (yp > PRICE_SCALE - tick) yp = PRICE_SCALE - tick;
+      if (yp < tick) {
+        residual(ctx, side, q.price, lots, i, "price_out_of_range");
         continue;
       }
-      const lots = Math.floor(s / lot) * lot;
-      residual(side, q.price, s - lots, i, "below_min_size");
-      if (lots === 0) continue;
-      let yp = roundToTick(p, tick, side === "BID" ? "down" : "up") as number;
-      if (side === "BID") {
-        if (yp > PRICE_SCALE - tick) yp = PRICE_SCALE - tick;
-        if (yp < tick) {
-          residual(side, q.price, lots, i, "price_out_of_range");
-          continue;
-        }
-      } else {
-        if (yp < tick) yp = tick;
-        if (yp > PRICE_SCALE - tick) {
-          residual(side, q.price, lots, i, "price_out_of_range");
-          continue;
-        }
+    } else {
+      if (yp < tick) yp = tick;
+      if (yp > PRICE_SCALE - tick) {
+        residual(ctx, side, q.price, lots, i, "price_out_of_range");
+        continue;
       }
-      const prev = out.find((m) => m.yesPrice === yp);
-      if (prev) prev.size += lots;
-      else out.push({ side, yesPrice: yp as Price, size: lots, level: i });
     }
-    return out;
+    let merged = false;
+    for (let k = 0; k < out.length; k++) {
+      const m = out[k]!;
+      if (m.yesPrice === yp) {
+        m.size += lots;
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) out.push({ side, yesPrice: yp as Price, size: lots, level: i });
+  }
+  return out;
+}
+
+/** Reduce-first routing of one merged level across the SELL and BUY routes. */
+function route(ctx: Ctx, m: MergedLevel): void {
+  const { side, yesPrice, size, level } = m;
+  const { min, lot, limits } = ctx;
+  if (size < min) {
+    residual(ctx, side, yesPrice, size, level, "below_min_size");
+    return;
+  }
+  const ask = side === "ASK";
+  // A YES ask sells YES (or buys NO); a YES bid sells NO (or buys YES).
+  const sellOutcome: Outcome = ask ? "YES" : "NO";
+  const buyOutcome: Outcome = ask ? "NO" : "YES";
+  const sellPrice = (ask ? yesPrice : PRICE_SCALE - yesPrice) as Price;
+  const buyPrice = (ask ? PRICE_SCALE - yesPrice : yesPrice) as Price;
+
+  // Reduce first: SELL out of settled, unreserved inventory (law E).
+  const sellable = ask ? ctx.sellableYes : ctx.sellableNo;
+  const sellByNotional = floorLot(Math.floor((ctx.notionalRoom * PRICE_SCALE) / sellPrice), lot);
+  let sellPart = Math.min(size, sellable, sellByNotional);
+  if (sellPart < min) sellPart = 0;
+  if (sellPart > 0) {
+    ctx.orders.push(order(ctx.market, sellOutcome, "SELL", sellPrice, sellPart, side, level));
+    if (ask) ctx.sellableYes -= sellPart;
+    else ctx.sellableNo -= sellPart;
+    ctx.notionalRoom -= buyCost(sellPrice, sellPart);
+  }
+  const rest = size - sellPart;
+  if (rest === 0) return;
+  if (rest < min) {
+    // Only possible after a SELL part: the remainder alone is not a legal order (law F).
+    residual(ctx, side, yesPrice, rest, level, "below_min_size");
+    return;
+  }
+  // The rest goes through the BUY route of the complementary token.
+  const byCollateral = floorLot(Math.floor((ctx.freeCollateral * PRICE_SCALE) / buyPrice), lot);
+  const exposure = buyOutcome === "YES" ? ctx.posYes + ctx.lockedYes + ctx.plannedYes : ctx.posNo + ctx.lockedNo + ctx.plannedNo;
+  const byPosition = limits.maxPositionPerToken - exposure;
+  const byGross = limits.maxGrossPosition - ctx.posYes - ctx.posNo - ctx.lockedYes - ctx.lockedNo - ctx.plannedYes - ctx.plannedNo;
+  const byNotional = floorLot(Math.floor((ctx.notionalRoom * PRICE_SCALE) / buyPrice), lot);
+  const byRisk = floorLot(Math.max(0, Math.min(byPosition, byGross, byNotional)), lot);
+  let buyPart = Math.min(rest, byCollateral, byRisk);
+  if (buyPart < min) buyPart = 0;
+  if (buyPart > 0) {
+    ctx.orders.push(order(ctx.market, buyOutcome, "BUY", buyPrice, buyPart, side, level));
+    const cost = buyCost(buyPrice, buyPart);
+    ctx.freeCollateral -= cost;
+    ctx.notionalRoom -= cost;
+    if (buyOutcome === "YES") ctx.plannedYes += buyPart;
+    else ctx.plannedNo += buyPart;
+  }
+  const left = rest - buyPart;
+  // left > 0 only when collateral or a risk cap bound (both ≥ rest would have bought it all).
+  if (left > 0) residual(ctx, side, yesPrice, left, level, byCollateral <= byRisk ? "insufficient_collateral" : "risk_limit");
+}
+
+export function plan(input: PlannerInput): PlanResult {
+  const { intent, market, limits } = input;
+  const locked = input.locked ?? NO_LOCK;
+  const lot = limits.sizeLot;
+  const ctx: Ctx = {
+    market,
+    tick: market.tickSize,
+    min: market.minOrderSize,
+    lot,
+    limits,
+    orders: [],
+    residuals: [],
+    invalidLevels: 0,
+    sellableYes: floorLot(sellableSize(input.yes), lot),
+    sellableNo: floorLot(sellableSize(input.no), lot),
+    freeCollateral: Math.max(0, input.collateral.settled + Math.min(0, input.collateral.pending) - input.collateral.reserved),
+    posYes: Math.max(0, input.yes.settled + input.yes.pending),
+    posNo: Math.max(0, input.no.settled + input.no.pending),
+    lockedYes: locked.yesBuy,
+    lockedNo: locked.noBuy,
+    plannedYes: 0,
+    plannedNo: 0,
+    notionalRoom: Math.max(0, limits.maxWorkingNotional - locked.notional),
   };
-  const bids = merge("BID", intent.bids);
-  const asks = merge("ASK", intent.asks);
+  const bids = mergeSide(ctx, "BID", intent.bids);
+  const asks = mergeSide(ctx, "ASK", intent.asks);
 
   // Never plan a self-cross: drop bids at/above our best ask and asks at/below our best bid.
   let bestBid = -1;
@@ -143,77 +244,30 @@ export function plan(input: PlannerInput): PlanResult {
   const keepBids: MergedLevel[] = [];
   for (const b of bids) {
     if (b.yesPrice < bestAsk) keepBids.push(b);
-    else residual("BID", b.yesPrice, b.size, b.level, "price_out_of_range");
+    else residual(ctx, "BID", b.yesPrice, b.size, b.level, "price_out_of_range");
   }
   const keepAsks: MergedLevel[] = [];
   for (const a of asks) {
     if (a.yesPrice > bestBid) keepAsks.push(a);
-    else residual("ASK", a.yesPrice, a.size, a.level, "price_out_of_range");
+    else residual(ctx, "ASK", a.yesPrice, a.size, a.level, "price_out_of_range");
   }
 
-  // Budgets, consumed level by level.
-  const sellable = { YES: floorLot(sellableSize(input.yes), lot), NO: floorLot(sellableSize(input.no), lot) };
-  let freeCollateral = Math.max(0, input.collateral.settled + Math.min(0, input.collateral.pending) - input.collateral.reserved);
-  const pos = { YES: Math.max(0, input.yes.settled + input.yes.pending), NO: Math.max(0, input.no.settled + input.no.pending) };
-  const plannedBuy = { YES: 0, NO: 0 };
-  const lockedBuy = { YES: locked.yesBuy, NO: locked.noBuy };
-  let notionalRoom = Math.max(0, limits.maxWorkingNotional - locked.notional);
-
-  const route = (m: MergedLevel) => {
-    const { side, yesPrice, size, level } = m;
-    if (size < min) {
-      residual(side, yesPrice, size, level, "below_min_size");
-      return;
-    }
-    const sellOutcome: Outcome = side === "ASK" ? "YES" : "NO";
-    const buyOutcome: Outcome = side === "ASK" ? "NO" : "YES";
-    const sellPrice = (side === "ASK" ? yesPrice : PRICE_SCALE - yesPrice) as Price;
-    const buyPrice = (side === "ASK" ? PRICE_SCALE - yesPrice : yesPrice) as Price;
-
-    // Reduce first: SELL out of settled, unreserved inventory.
-    const sellByNotional = floorLot(Math.floor((notionalRoom * PRICE_SCALE) / sellPrice), lot);
-    let sellPart = Math.min(size, sellable[sellOutcome], sellByNotional);
-    if (sellPart < min) sellPart = 0;
-    if (sellPart > 0) {
-      orders.push(order(market, sellOutcome, "SELL", sellPrice, sellPart, side, level));
-      sellable[sellOutcome] -= sellPart;
-      notionalRoom -= buyCost(sellPrice, sellPart);
-    }
-    const rest = size - sellPart;
-    if (rest === 0) return;
-    if (rest < min) {
-      // Only possible after a SELL part: the remainder alone is not a legal order (law F).
-      residual(side, yesPrice, rest, level, "below_min_size");
-      return;
-    }
-    // The rest goes through the BUY route of the complementary token.
-    const byCollateral = floorLot(Math.floor((freeCollateral * PRICE_SCALE) / buyPrice), lot);
-    const byPosition = limits.maxPositionPerToken - pos[buyOutcome] - lockedBuy[buyOutcome] - plannedBuy[buyOutcome];
-    const byGross = limits.maxGrossPosition - pos.YES - pos.NO - lockedBuy.YES - lockedBuy.NO - plannedBuy.YES - plannedBuy.NO;
-    const byNotional = floorLot(Math.floor((notionalRoom * PRICE_SCALE) / buyPrice), lot);
-    const byRisk = floorLot(Math.max(0, Math.min(byPosition, byGross, byNotional)), lot);
-    let buyPart = Math.min(rest, byCollateral, byRisk);
-    if (buyPart < min) buyPart = 0;
-    if (buyPart > 0) {
-      orders.push(order(market, buyOutcome, "BUY", buyPrice, buyPart, side, level));
-      const cost = buyCost(buyPrice, buyPart);
-      freeCollateral -= cost;
-      notionalRoom -= cost;
-      plannedBuy[buyOutcome] += buyPart;
-    }
-    const left = rest - buyPart;
-    // left > 0 only when collateral or a risk cap bound (both ≥ rest would have bought it all).
-    if (left > 0) residual(side, yesPrice, left, level, byCollateral <= byRisk ? "insufficient_collateral" : "risk_limit");
-  };
-
+  // Best levels of both sides first: bid 0, ask 0, bid 1, ask 1, …
   const n = Math.max(keepBids.length, keepAsks.length);
   for (let i = 0; i < n; i++) {
     const b = keepBids[i];
-    if (b) route(b);
+    if (b) route(ctx, b);
     const a = keepAsks[i];
-    if (a) route(a);
+    if (a) route(ctx, a);
   }
-  return { conditionId: intent.conditionId, intentSeq: intent.seq, tickSize: tick, orders, residuals, invalidLevels };
+  return {
+    conditionId: intent.conditionId,
+    intentSeq: intent.seq,
+    tickSize: ctx.tick,
+    orders: ctx.orders,
+    residuals: ctx.residuals,
+    invalidLevels: ctx.invalidLevels,
+  };
 }
 
 function floorLot(x: number, lot: number): number {
