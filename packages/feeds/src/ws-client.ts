@@ -315,6 +315,7 @@ export class ManagedWebSocket {
         self.stats.lastMessageAt = self.openedAt;
         self.stats.lastDataAt = self.openedAt;
         self.closeReason = undefined;
+        if (self.paused) ws.pause(); // a consumer that is still behind keeps the new socket paused
         self.setState("open");
         self.log.info({ feed: self.name, connection: self.connection }, "websocket open");
         try {

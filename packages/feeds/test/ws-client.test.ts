@@ -165,6 +165,7 @@ describe("ManagedWebSocket over loopback", () => {
     srv.answerPings = true;
     // PONGs flow, no data: the stall watchdog fires
     await eventually(() => c.stats.stalls === 1, 3_000, "stall");
+    await eventually(() => log.disconnects.length === 2, 3_000, "stall disconnect");
     expect(log.disconnects[1]?.reason).toBe("stall");
     await eventually(() => log.opens === 3, 3_000, "reopen after stall");
   });
@@ -264,5 +265,23 @@ describe("ManagedWebSocket over loopback", () => {
     expect(log.opens).toBe(1);
     c.resume();
     await eventually(() => log.messages.includes("x"));
+  });
+
+  it("a socket opened while paused (reconnect during backpressure) stays paused until resume", async () => {
+    const srv = await server();
+    srv.onConnection = (ws) => ws.send(`hello ${srv.connections}`);
+    const { log, handlers } = recorder();
+    const c = client(srv.url, handlers);
+    c.start();
+    await eventually(() => log.messages.includes("hello 1"));
+    c.pause();
+    // A paused socket reads nothing, not even a close frame: a server-side close is noticed after
+    // resume. A locally detected drop reconnects at once, and the new socket inherits the pause.
+    c.dropConnection();
+    await eventually(() => log.opens === 2, 3_000, "reopened");
+    await sleep(200);
+    expect(log.messages).not.toContain("hello 2");
+    c.resume();
+    await eventually(() => log.messages.includes("hello 2"), 3_000, "delivered after resume");
   });
 });
