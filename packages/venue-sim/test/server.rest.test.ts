@@ -271,6 +271,35 @@ describe("trading routes", () => {
     expect((await rest(clob, "GET", `/prices-history?market=${m.info.no.tokenId}&interval=1h&startTs=1`)).status).toBe(400);
   });
 
+  it("same-token price improvement and complementary SELLs merge", async () => {
+    const { sim } = await startSim();
+    const { clob } = sim.urls;
+    const me = sim.credentials;
+    const other = addAccount(sim);
+    const m = sim.venue.allMarkets()[0]!;
+    sim.venue.fund({ apiKey: me.apiKey, market: m.info.conditionId, shares: "20" });
+    sim.venue.fund({ apiKey: other.apiKey, market: m.info.conditionId, shares: "20" });
+    // resting SELL YES 10 @ 0.52; a BUY YES @ 0.55 pays 0.52
+    await rest(clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "SELL", 0.52, 10), creds: me });
+    const buy = await rest<Record<string, unknown>>(clob, "POST", "/order", {
+      body: orderBody(other, m.info.yes.tokenId, "BUY", 0.55, 10),
+      creds: other,
+    });
+    expect(buy.body).toMatchObject({ status: "matched", makingAmount: "5.2", takingAmount: "10" });
+    // SELL YES @ 0.6 resting; SELL NO @ 0.4 crosses (0.6 + 0.4 ≤ 1): merge, taker receives 0.4
+    await rest(clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "SELL", 0.6, 10), creds: me });
+    const sell = await rest<Record<string, unknown>>(clob, "POST", "/order", {
+      body: orderBody(other, m.info.no.tokenId, "SELL", 0.4, 10),
+      creds: other,
+    });
+    expect(sell.body).toMatchObject({ status: "matched", makingAmount: "10", takingAmount: "4" });
+    const trades = (await rest<{ data: Record<string, unknown>[] }>(clob, "GET", "/data/trades", { creds: other })).body.data;
+    const merge = trades.find((t) => t.asset_id === m.info.no.tokenId)!;
+    expect(merge.maker_orders).toEqual([
+      expect.objectContaining({ asset_id: m.info.yes.tokenId, side: "SELL", price: "0.6", owner: me.apiKey }),
+    ]);
+  });
+
   it("FAK with nothing to match answers 400 with its orderID; FOK kill shows on the user channel with empty fields", async () => {
     const { sim } = await startSim();
     const me = sim.credentials;
