@@ -84,6 +84,7 @@ export class TradeFetcher {
   readonly maxAgeSeconds: number;
   private readonly maxFutureSkewMs: number;
   private readonly limit: number;
+  private readonly inflight = new Map<string, Promise<ListResult<PublicTrade>>>();
 
   constructor(options: TradeFetcherOptions) {
     this.source = options.source;
@@ -95,13 +96,54 @@ export class TradeFetcher {
     if (!(Number.isInteger(this.limit) && this.limit >= 1 && this.limit <= 10_000)) throw new RangeError("limit must be in [1, 10000]");
   }
 
-  /** Trades of the given markets within the age window (G1). */
+  /**
+   * Trades of the given markets within the age window (G1). Concurrent calls for the same markets
+   * share ONE request (a burst of size lookups costs one Data-API call); each caller's signal still
+   * aborts its own wait at once, without cancelling the shared request for the others.
+   */
   async fetchTrades(markets: readonly ConditionId[], o: CallOptions & { readonly tokenId?: TokenId } = {}): Promise<FreshTrades> {
-    const page = await this.source.getTrades({ markets, limit: this.limit }, o);
+    const page = await this.shared(markets, o.signal);
     const asOf = this.clock.now();
     const relevant = o.tokenId === undefined ? page.items : page.items.filter((t) => t.tokenId === o.tokenId);
     const fresh = filterFreshTrades(relevant, asOf, this.maxAgeSeconds, this.maxFutureSkewMs);
     return { ...fresh, rejected: page.rejected, asOf };
+  }
+
+  /** Number of distinct Data-API requests currently in flight (observability). */
+  get inflightRequests(): number {
+    return this.inflight.size;
+  }
+
+  private shared(markets: readonly ConditionId[], signal: AbortSignal | undefined): Promise<ListResult<PublicTrade>> {
+    signal?.throwIfAborted();
+    const key = [...markets].sort().join(",");
+    let request = this.inflight.get(key);
+    if (request === undefined) {
+      const created: Promise<ListResult<PublicTrade>> = this.source.getTrades({ markets, limit: this.limit }).finally(() => {
+        if (this.inflight.get(key) === created) this.inflight.delete(key);
+      });
+      // Every waiter handles the outcome itself; this only keeps a request whose waiters all
+      // aborted from surfacing as an unhandled rejection.
+      created.catch(() => undefined);
+      this.inflight.set(key, created);
+      request = created;
+    }
+    if (signal === undefined) return request;
+    const pending = request;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      pending.then(
+        (v) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      );
+    });
   }
 
   /** Convenience: the fresh trades of one market, newest first (empty when all are stale). */

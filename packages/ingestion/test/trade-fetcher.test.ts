@@ -68,6 +68,29 @@ describe("TradeFetcher against the venue simulator (G1)", () => {
   });
 });
 
+describe("TradeFetcher request sharing", () => {
+  it("serves a burst of concurrent lookups of one market with one Data-API request; an aborted waiter does not cancel the others", async () => {
+    venue = await startTestVenue({ startAt: NOW - 30_000 });
+    const m = venue.markets[0]!;
+    matchYesTrade(venue.sim, m, price("0.42"), size("12.5"));
+    venue.clock.advanceTo(NOW);
+    const fetcher = new TradeFetcher({ source: venue.client(), clock: venue.clock });
+    const dataRequests = () => venue!.sim.venue.data.requestCounts.get("GET /trades") ?? 0;
+    const controller = new AbortController();
+    const aborted = fetcher.fetchTradeSizeAtPrice(m.info.conditionId, m.info.yes.tokenId, price("0.42"), { signal: controller.signal });
+    const lookups = Array.from({ length: 10 }, () => fetcher.fetchTradeSizeAtPrice(m.info.conditionId, m.info.yes.tokenId, price("0.42")));
+    expect(fetcher.inflightRequests).toBe(1);
+    controller.abort("caller gave up");
+    await expect(aborted).rejects.toBe("caller gave up");
+    const sizes = await Promise.all(lookups);
+    expect(sizes.map((r) => r?.size)).toEqual(Array.from({ length: 10 }, () => size("12.5")));
+    expect(dataRequests()).toBe(1);
+    expect(fetcher.inflightRequests).toBe(0);
+    await fetcher.fetchRecentTrades(m.info.conditionId); // a later call makes a new request
+    expect(dataRequests()).toBe(2);
+  });
+});
+
 describe("filterFreshTrades", () => {
   const t = (ts: number): PublicTrade =>
     ({ key: String(ts), timestamp: ts, price: price("0.5"), size: size("1") }) as unknown as PublicTrade;
