@@ -62,7 +62,7 @@ export interface WsSession {
   readonly connection: number;
   /** Sends a text frame; false when the socket is not open. */
   send(text: string): boolean;
-  /** Stop reading from the socket (consumer backpressure); the watchdogs hold off while paused. */
+  /** Stop reading from the socket (consumer backpressure); heartbeats go on, the watchdogs hold off. */
   pause(): void;
   resume(): void;
 }
@@ -432,16 +432,15 @@ export class ManagedWebSocket {
         yield* Effect.sleep(tick);
         if (ws.readyState !== WebSocket.OPEN) return;
         const now = self.now();
-        if (self.paused) {
-          nextPing = now + self.pingIntervalMs;
-          continue;
-        }
+        // Keep pinging while paused (the venue drops clients that stop), but judge nothing:
+        // replies are not being read.
         if (now >= nextPing) {
           nextPing = now + self.pingIntervalMs;
           if (self.heartbeat === "text") ws.send("PING");
           else ws.ping();
           self.stats.pingsSent++;
         }
+        if (self.paused) continue;
         if (now - self.stats.lastMessageAt > self.pongTimeoutMs) {
           self.stats.pongTimeouts++;
           self.closeReason = "pong_timeout";

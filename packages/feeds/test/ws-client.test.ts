@@ -260,7 +260,9 @@ describe("ManagedWebSocket over loopback", () => {
     await eventually(() => c.state === "open");
     c.pause();
     srv.broadcast("x");
+    const pings = c.stats.pingsSent;
     await sleep(400);
+    expect(c.stats.pingsSent).toBeGreaterThan(pings); // still pinging: the venue drops silent clients
     expect(c.stats.pongTimeouts).toBe(0);
     expect(log.opens).toBe(1);
     c.resume();
