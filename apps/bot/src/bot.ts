@@ -402,7 +402,19 @@ export class Bot {
     this.log.info({ market: m.slug, winner: e.winningOutcome ?? e.winningAssetId }, "market resolved: quotes pulled");
     this.executor?.control({ type: "market", market: closed });
     this.drivers.get(m.conditionId)?.recompute();
+    // Resolution pays out (or leaves redeemable) positions without any fill event: rebuild the
+    // executor's inventory from the venue's balances.
+    setTimeout(() => {
+      if (!this.stopping) this.executor?.control({ type: "resync", reason: `market ${m.slug} resolved` });
+    }, 250).unref();
   }
+
+  /** Observe every journal entry (tests, tooling). Returns an unsubscribe function. */
+  onJournal(listener: (e: JournalEntry) => void): () => void {
+    this.journalListeners.add(listener);
+    return () => this.journalListeners.delete(listener);
+  }
+  private readonly journalListeners = new Set<(e: JournalEntry) => void>();
 
   private async refreshMarket(cid: ConditionId, reason: string): Promise<void> {
     const m = this.markets.get(cid);
@@ -455,6 +467,7 @@ export class Bot {
   }
 
   private onJournalEntry(e: JournalEntry): void {
+    for (const l of this.journalListeners) l(e);
     switch (e.type) {
       case "user":
         if (e.event.kind === "fill") {
@@ -740,11 +753,30 @@ export class Bot {
     await this.client?.close();
   }
 
+  /** Closes the journal (every accepted entry flushed) and checks that the database holds all of them. */
   async flushJournal(): Promise<void> {
-    await this.journal?.close();
-    await this.storage?.close();
-    await this.sim?.stop();
+    try {
+      if (this.journal !== undefined && this.storage !== undefined) {
+        await this.journal.close();
+        const session = (await this.storage.journal.sessions()).find((s) => s.sessionId === this.runId);
+        this.journalCheck = {
+          appended: this.tap?.appended ?? 0,
+          committed: this.journal.stats.committed,
+          stored: session?.entries ?? 0,
+          failures: (this.tap?.failures ?? 0) + this.journal.stats.failedFlushes,
+        };
+        const lost = this.journalCheck.appended - this.journalCheck.stored;
+        if (lost !== 0) this.log.error({ ...this.journalCheck }, "journal: entries missing from the database");
+        else this.log.info({ ...this.journalCheck, path: this.config.journalPath, session: this.runId }, "journal flushed");
+      }
+    } finally {
+      await this.storage?.close();
+      await this.sim?.stop();
+    }
   }
+
+  /** Set by `flushJournal`: entries handed to the journal vs rows in the database for this run. */
+  journalCheck: { appended: number; committed: number; stored: number; failures: number } | undefined;
 
   summary(): BotSummary {
     const ex = this.executor;
