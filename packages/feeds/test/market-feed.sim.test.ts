@@ -43,7 +43,8 @@ async function quiesce(sim: VenueSimHandle): Promise<void> {
 
 describe("MarketFeed against the venue simulator", () => {
   it("books match the venue's /book after a random flow", async () => {
-    const { sim, books, feed, tokens } = await setup();
+    const seen = new Map<string, number>();
+    const { sim, books, feed, tokens } = await setup({ onEvent: (e) => seen.set(e.kind, (seen.get(e.kind) ?? 0) + 1) });
     feed.start();
     await eventually(() => allTrusted(books, tokens), 5_000, "initial snapshots");
     await eventually(() => books.stats.levelFrames + books.stats.snapshots > 60, 10_000, "order flow");
@@ -52,6 +53,8 @@ describe("MarketFeed against the venue simulator", () => {
     expect(books.stats.rejectedFrames).toBe(0);
     expect(feed.stats.decodeErrors).toBe(0);
     expect(books.stats.levelChanges).toBeGreaterThan(0);
+    expect(seen.get("last_trade_price") ?? 0).toBeGreaterThan(0); // non-book events reach onEvent
+    expect(seen.has("book") || seen.has("price_change")).toBe(false);
   });
 
   it("shards subscriptions (max assets per connection) and subscribes/unsubscribes dynamically", async () => {
