@@ -78,7 +78,9 @@ interface OrderRecord {
   readonly tokenId: TokenId;
   readonly side: Side;
   readonly price: Price;
-  readonly originalSize: number;
+  readonly originalSize: Size;
+  /** max(matchedFills, matchedEvents), refreshed by `reserve` (so a record is itself a WorkingOrder). */
+  matchedSize: Size;
   /** Booked into inventory by fill events (any status, FAILED included: the venue does not reopen it). */
   matchedFills: number;
   /** What the venue says matched (order events, sync). */
@@ -367,7 +369,7 @@ export class ExecutorActor {
       placeAllowed,
       blockedKeys: m.rejectedKeys,
     });
-    for (const o of result.cancels) this.cancelOrder(this.orders.get(o.clientOrderId)!);
+    for (const o of result.cancels) this.cancelOrder(o as OrderRecord);
     for (const p of result.places) this.placeOrder(m, p.tokenId, p.side, p.price, p.size);
     const acted = result.cancels.length + result.places.length;
     if (intentChange) this.stats_.actionsOnIntentChange += acted;
@@ -498,6 +500,7 @@ export class ExecutorActor {
       side,
       price,
       originalSize: size,
+      matchedSize: 0 as Size,
       matchedFills: 0,
       matchedEvents: 0,
       state: "PENDING_NEW",
@@ -921,7 +924,8 @@ export class ExecutorActor {
       tokenId: v.tokenId,
       side: v.side,
       price: v.price,
-      originalSize: v.originalSize,
+      originalSize: v.originalSize as Size,
+      matchedSize: 0 as Size,
       matchedFills: 0,
       matchedEvents: v.sizeMatched,
       state: "LIVE",
@@ -1309,6 +1313,7 @@ export class ExecutorActor {
 
   /** Sets the order's reservation to what it holds now: open → original − booked fills; terminal → matched-but-unbooked. */
   private reserve(o: OrderRecord): void {
+    o.matchedSize = Math.max(o.matchedFills, o.matchedEvents) as Size;
     if (isOpen(o)) this.open.add(o);
     else this.open.delete(o);
     const shares = isOpen(o) ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
@@ -1346,9 +1351,10 @@ export class ExecutorActor {
     this.tokenMarket.set(info.no.tokenId, m);
   }
 
+  /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
   private workingOf(conditionId: ConditionId): WorkingOrder[] {
     const out: WorkingOrder[] = [];
-    for (const o of this.open) if (o.conditionId === conditionId) out.push(this.view(o));
+    for (const o of this.open) if (o.conditionId === conditionId) out.push(o);
     return out;
   }
 
