@@ -230,3 +230,22 @@ describe("decodeWsFrame: user channel", () => {
     ]);
   });
 });
+
+describe("price fast path", () => {
+  it("equals the @mm/types scanner on every input", async () => {
+    const fc = (await import("fast-check")).default;
+    const { parsePriceUnits } = await import("@mm/types");
+    const { priceUnits } = await import("../src/decode/fields.js");
+    const decimalish = fc.stringMatching(/^[0-9.]{0,7}$/);
+    fc.assert(
+      fc.property(fc.oneof(decimalish, fc.string({ maxLength: 8 })), (s) => {
+        expect(priceUnits(s)).toBe(parsePriceUnits(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (let u = 0; u <= 10_000; u++) {
+      const text = (u / 10_000).toString();
+      expect(priceUnits(text)).toBe(u);
+    }
+  });
+});
