@@ -1389,10 +1389,15 @@ export class ExecutorActor {
   }
 
   /** Metrics as a plain object (mode time includes the current mode up to now). */
-  stats(): ExecutorStats & { readonly inventory: readonly TokenPosition[]; readonly mode: ExecutorMode } {
+  stats(): ExecutorStats & {
+    readonly inventory: readonly TokenPosition[];
+    readonly mode: ExecutorMode;
+    readonly openOrders: number;
+    readonly retainedFills: number;
+  } {
     const s = structuredClone(this.stats_);
     s.modeTimeMs[this.currentMode] += this.clock.now() - this.modeSince;
-    return { ...s, inventory: this.snapshot().positions, mode: this.mode() };
+    return { ...s, inventory: this.snapshot().positions, mode: this.mode(), openOrders: this.open.size, retainedFills: this.fills.size };
   }
 
   /** Settled and pending shares of one token (cheap; for an inventory reader such as the strategy's). */

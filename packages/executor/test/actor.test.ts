@@ -480,3 +480,27 @@ describe("ExecutorActor: venue failure paths", () => {
     expect(actor.snapshot().collateral.reserved).toBe(5 * SH);
   });
 });
+
+describe("ExecutorActor: bounded memory", () => {
+  it("forgets old terminal fills without losing inventory, and a later RESYNC does not re-apply them", () => {
+    const h = new Harness({ collateral: 1_000 * SH, config: { maxRetainedFills: 3, resyncLookbackMs: 1_000 } });
+    for (let round = 0; round < 6; round++) {
+      h.intent(round + 1, [[4000 + round * 100, 10 * SH]], []);
+      pump(h);
+      h.venue.fill(h.venue.openOrders().length - 1, 1);
+      h.venue.advance(0, 0); // MINED
+      h.venue.advance(0, 0); // CONFIRMED
+      deliverAllUser(h);
+      h.clock.advance(120_000); // older than any RESYNC window from now on
+      h.check(`round ${round}`);
+    }
+    expect(position(h).settled).toBe(60 * SH);
+    expect(h.actor.stats().retainedFills).toBeLessThanOrEqual(4);
+    h.actor.control({ type: "resync", reason: "test" });
+    pump(h);
+    deliverAllUser(h);
+    h.check("after resync");
+    expect(position(h).settled).toBe(60 * SH);
+    expect(h.violations).toEqual([]);
+  });
+});
