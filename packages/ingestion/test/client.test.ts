@@ -162,8 +162,10 @@ describe("retries, typed errors and cancellation", () => {
   it("times out a held request per attempt and retries it", async () => {
     venue = await startTestVenue();
     const m = venue.markets[0]!;
-    venue.sim.venue.applyFault({ type: "http", kind: "timeout", route: "GET /book", holdMs: 5_000 });
-    const book = await venue.client({ timeoutMs: 200 }).getBook(m.info.yes.tokenId);
+    venue.sim.venue.applyFault({ type: "http", kind: "timeout", route: "GET /book", holdMs: 10_000 });
+    const retries: RetryInfo[] = [];
+    const book = await venue.client({ timeoutMs: 1_000, onRetry: (r) => retries.push(r) }).getBook(m.info.yes.tokenId);
+    expect(retries.map((r) => r.error.reason)).toEqual(["timeout"]);
     expect(book.tokenId).toBe(m.info.yes.tokenId);
     expect(venue.sim.venue.requestCount("GET /book")).toBe(2);
   });
