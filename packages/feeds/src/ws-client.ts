@@ -299,9 +299,20 @@ export class ManagedWebSocket {
     return Effect.scoped(
       Effect.gen(function* () {
         const ws = yield* Effect.acquireRelease(
-          Effect.sync(() => self.createSocket()),
-          (socket) => Effect.sync(() => self.releaseSocket(socket)),
+          Effect.sync(() => {
+            try {
+              return self.createSocket();
+            } catch (e) {
+              return e instanceof Error ? e : new Error(String(e)); // e.g. an invalid URL: a failed attempt, not a crash
+            }
+          }),
+          (socket) => Effect.sync(() => (socket instanceof Error ? undefined : self.releaseSocket(socket))),
         );
+        if (ws instanceof Error) {
+          self.stats.lastError = ws.message;
+          self.log.error({ feed: self.name, err: ws.message }, "websocket could not be created");
+          return undefined;
+        }
         const opened = yield* self.awaitOpen(ws);
         if (!opened.ok) {
           self.stats.lastError = opened.error;

@@ -233,6 +233,18 @@ describe("ManagedWebSocket over loopback", () => {
     expect(log.disconnects).toHaveLength(0); // stop() is not a disconnect
   });
 
+  it("an unusable URL is a failed attempt with backoff, not a crash", async () => {
+    const { log, handlers } = recorder();
+    const c = client("not a url", handlers, { backoff: { initialMs: 100, maxMs: 1_000, jitter: 0 } });
+    c.start();
+    await sleep(500);
+    expect(c.running).toBe(true);
+    expect(c.stats.connectFailures).toBeGreaterThanOrEqual(2);
+    expect(c.stats.connectFailures).toBeLessThanOrEqual(4); // 100 + 200 ms waits in half a second
+    expect(c.stats.lastError).toMatch(/url/i);
+    expect(log.opens).toBe(0);
+  });
+
   it("counts handler exceptions and keeps reading", async () => {
     const srv = await server();
     let n = 0;
