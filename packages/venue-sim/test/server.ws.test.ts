@@ -220,6 +220,32 @@ describe("user channel", () => {
     expect(again.events).toHaveLength(0);
   });
 
+  it("GTD needs the 60 s security threshold and expires as a CANCELLATION", async () => {
+    const { sim, clock } = await startSim();
+    const me = sim.credentials;
+    const m = sim.venue.allMarkets()[0]!;
+    const nowSec = Math.floor(clock.now() / 1000);
+    const tooSoon = await rest<{ error: string }>(sim.urls.clob, "POST", "/order", {
+      body: orderBody(me, m.info.yes.tokenId, "BUY", 0.3, 10, "GTD", { expiration: nowSec + 30 }),
+      creds: me,
+    });
+    expect(tooSoon).toMatchObject({ status: 400, body: { error: "invalid expiration" } });
+    const c = await Collector.open(`${sim.urls.ws}/user`);
+    c.send({ auth: { apiKey: me.apiKey, secret: me.secret, passphrase: me.passphrase }, type: "user" });
+    await settle();
+    const ok = await rest<{ orderID: string }>(sim.urls.clob, "POST", "/order", {
+      body: orderBody(me, m.info.yes.tokenId, "BUY", 0.3, 10, "GTD", { expiration: nowSec + 60 + 10 }),
+      creds: me,
+    });
+    expect(ok.status).toBe(200);
+    await c.until(() => c.of("order").length === 1);
+    expect(c.of("order")[0]).toMatchObject({ type: "PLACEMENT", order_type: "GTD", expiration: String(nowSec + 70) });
+    clock.advance(11_000);
+    await c.until(() => c.of("order").length === 2);
+    expect(c.of("order")[1]).toMatchObject({ type: "CANCELLATION", id: ok.body.orderID });
+    expectUserValid(c);
+  });
+
   it("filters by market and reports heartbeat-lapse cancellations", async () => {
     const { sim, clock } = await startSim();
     const me = sim.credentials;
