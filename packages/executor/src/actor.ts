@@ -346,19 +346,21 @@ export class ExecutorActor {
     if (mode === "STOP" || mode === "RESYNC") return;
     const working = this.workingOf(m.info.conditionId);
     if (!m.intent && working.length === 0) return;
-    const intent: DesiredQuoteSet = m.intent ?? {
+    // A closed or inactive market is pulled whatever the strategy says.
+    const tradable = m.info.active && !m.info.closed;
+    const intent: DesiredQuoteSet = (tradable ? m.intent : undefined) ?? {
       conditionId: m.info.conditionId,
       bids: [],
       asks: [],
-      seq: -1,
+      seq: m.intent?.seq ?? -1,
       createdAt: this.clock.now(),
-      reason: { code: "no_intent" },
+      reason: { code: tradable ? "no_intent" : "market_closed" },
     };
     const now = this.clock.now();
     const planned = this.planMarket(m, intent);
     m.lastPlan = planned;
     this.stats_.plans++;
-    const placeAllowed = mode === "RUNNING" && now >= m.suspendedUntil && m.info.active && !m.info.closed;
+    const placeAllowed = mode === "RUNNING" && now >= m.suspendedUntil && tradable;
     const result = reconcile({
       plan: planned,
       working,

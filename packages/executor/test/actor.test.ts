@@ -504,3 +504,19 @@ describe("ExecutorActor: bounded memory", () => {
     expect(h.violations).toEqual([]);
   });
 });
+
+describe("ExecutorActor: market metadata", () => {
+  it("a market that closes is pulled: its orders are cancelled whatever the last intent said", () => {
+    const h = new Harness();
+    h.intent(1, [[4000, 10 * SH]], []);
+    pump(h);
+    expect(h.venue.openOrders()).toHaveLength(1);
+    h.actor.control({ type: "market", market: market({ closed: true }) });
+    pump(h);
+    expect(h.venue.openOrders()).toHaveLength(0);
+    const mark = h.venue.submitted.length;
+    h.intent(2, [[4100, 10 * SH]], []);
+    expect(placesOf(h, mark)).toEqual([]);
+    expect(h.violations).toEqual([]);
+  });
+});
