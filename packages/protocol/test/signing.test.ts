@@ -121,6 +121,8 @@ describe("crypto backends", () => {
   });
 
   it("native and noble secp256k1 produce identical signatures", () => {
+    // The shipped linux-x64 prebuild must load on this machine kind (else signing falls back to JS).
+    expect(cryptoBackends().secp256k1).toBe("native");
     const nat = PrivateKeySigner.fromHex(PK, { backend: "native" });
     const js = PrivateKeySigner.fromHex(PK, { backend: "noble" });
     fc.assert(

@@ -1,7 +1,8 @@
 /**
  * Gamma API (POLYMARKET.md §8). `outcomes`, `outcomePrices` and `clobTokenIds` are JSON-ENCODED
  * STRINGS on the real API ("[\"Yes\", \"No\"]"); some third-party fixtures show real arrays, so both
- * are accepted. Use `parseGammaStringArray` to read them.
+ * are accepted. Use `parseGammaStringArray` to read them. Gamma sends `null` for many absent
+ * fields, so every optional field is `nullish`.
  */
 import { z } from "zod";
 import { NumberOrString } from "./common.js";
@@ -10,77 +11,77 @@ const StringArrayOrJson = z.union([z.string(), z.array(z.string())]);
 
 export const WireGammaMarketSchema = z.object({
   id: z.string(),
-  question: z.string().optional(),
+  question: z.string().nullish(),
   conditionId: z.string(),
-  questionID: z.string().optional(),
-  slug: z.string().optional(),
-  description: z.string().optional(),
-  resolutionSource: z.string().optional(),
-  startDate: z.string().optional(),
-  endDate: z.string().optional(),
-  endDateIso: z.string().optional(),
-  startDateIso: z.string().optional(),
-  eventStartTime: z.string().optional(),
-  gameStartTime: z.string().optional(),
-  active: z.boolean().optional(),
-  closed: z.boolean().optional(),
-  archived: z.boolean().optional(),
-  acceptingOrders: z.boolean().optional(),
-  acceptingOrdersTimestamp: z.string().optional(),
-  enableOrderBook: z.boolean().optional(),
-  orderPriceMinTickSize: NumberOrString.optional(),
-  orderMinSize: NumberOrString.optional(),
-  negRisk: z.boolean().optional(),
-  negRiskMarketID: z.string().optional(),
-  negRiskRequestID: z.string().optional(),
-  outcomes: StringArrayOrJson.optional(),
-  outcomePrices: StringArrayOrJson.optional(),
-  clobTokenIds: StringArrayOrJson.optional(),
-  bestBid: NumberOrString.optional(),
-  bestAsk: NumberOrString.optional(),
-  spread: NumberOrString.optional(),
-  lastTradePrice: NumberOrString.optional(),
-  volume: NumberOrString.optional(),
-  liquidity: NumberOrString.optional(),
-  volumeNum: z.number().optional(),
-  liquidityNum: z.number().optional(),
-  feesEnabled: z.boolean().optional(),
-  feeType: z.string().nullable().optional(),
-  makerBaseFee: z.number().optional(),
-  takerBaseFee: z.number().optional(),
-  rewardsMinSize: z.number().optional(),
-  rewardsMaxSpread: z.number().optional(),
-  umaResolutionStatuses: z.string().optional(),
-  version: z.string().optional(),
-  positionIds: z.array(z.string()).optional(),
-  groupItemTitle: z.string().optional(),
+  questionID: z.string().nullish(),
+  slug: z.string().nullish(),
+  description: z.string().nullish(),
+  resolutionSource: z.string().nullish(),
+  startDate: z.string().nullish(),
+  endDate: z.string().nullish(),
+  endDateIso: z.string().nullish(),
+  startDateIso: z.string().nullish(),
+  eventStartTime: z.string().nullish(),
+  gameStartTime: z.string().nullish(),
+  active: z.boolean().nullish(),
+  closed: z.boolean().nullish(),
+  archived: z.boolean().nullish(),
+  acceptingOrders: z.boolean().nullish(),
+  acceptingOrdersTimestamp: z.string().nullish(),
+  enableOrderBook: z.boolean().nullish(),
+  orderPriceMinTickSize: NumberOrString.nullish(),
+  orderMinSize: NumberOrString.nullish(),
+  negRisk: z.boolean().nullish(),
+  negRiskMarketID: z.string().nullish(),
+  negRiskRequestID: z.string().nullish(),
+  outcomes: StringArrayOrJson.nullish(),
+  outcomePrices: StringArrayOrJson.nullish(),
+  clobTokenIds: StringArrayOrJson.nullish(),
+  bestBid: NumberOrString.nullish(),
+  bestAsk: NumberOrString.nullish(),
+  spread: NumberOrString.nullish(),
+  lastTradePrice: NumberOrString.nullish(),
+  volume: NumberOrString.nullish(),
+  liquidity: NumberOrString.nullish(),
+  volumeNum: z.number().nullish(),
+  liquidityNum: z.number().nullish(),
+  feesEnabled: z.boolean().nullish(),
+  feeType: z.string().nullish(),
+  makerBaseFee: z.number().nullish(),
+  takerBaseFee: z.number().nullish(),
+  rewardsMinSize: z.number().nullish(),
+  rewardsMaxSpread: z.number().nullish(),
+  umaResolutionStatuses: z.string().nullish(),
+  version: z.string().nullish(),
+  positionIds: z.array(z.string()).nullish(),
+  groupItemTitle: z.string().nullish(),
 });
 export type WireGammaMarket = z.infer<typeof WireGammaMarketSchema>;
 
 export const WireGammaEventSchema = z.object({
   id: z.string(),
-  ticker: z.string().optional(),
-  slug: z.string().optional(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  active: z.boolean().optional(),
-  closed: z.boolean().optional(),
-  archived: z.boolean().optional(),
-  negRisk: z.boolean().optional(),
-  enableNegRisk: z.boolean().optional(),
-  negRiskAugmented: z.boolean().optional(),
-  negRiskMarketID: z.string().optional(),
-  startDate: z.string().optional(),
-  endDate: z.string().optional(),
-  markets: z.array(WireGammaMarketSchema).optional(),
+  ticker: z.string().nullish(),
+  slug: z.string().nullish(),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  active: z.boolean().nullish(),
+  closed: z.boolean().nullish(),
+  archived: z.boolean().nullish(),
+  negRisk: z.boolean().nullish(),
+  enableNegRisk: z.boolean().nullish(),
+  negRiskAugmented: z.boolean().nullish(),
+  negRiskMarketID: z.string().nullish(),
+  startDate: z.string().nullish(),
+  endDate: z.string().nullish(),
+  markets: z.array(WireGammaMarketSchema).nullish(),
 });
 export type WireGammaEvent = z.infer<typeof WireGammaEventSchema>;
 
 /** Legacy list endpoints return bare arrays; keyset endpoints wrap with an optional `next_cursor`. */
 export const WireGammaMarketsSchema = z.array(WireGammaMarketSchema);
 export const WireGammaEventsSchema = z.array(WireGammaEventSchema);
-export const WireGammaMarketsKeysetSchema = z.object({ markets: z.array(WireGammaMarketSchema), next_cursor: z.string().optional() });
-export const WireGammaEventsKeysetSchema = z.object({ events: z.array(WireGammaEventSchema), next_cursor: z.string().optional() });
+export const WireGammaMarketsKeysetSchema = z.object({ markets: z.array(WireGammaMarketSchema), next_cursor: z.string().nullish() });
+export const WireGammaEventsKeysetSchema = z.object({ events: z.array(WireGammaEventSchema), next_cursor: z.string().nullish() });
 export type WireGammaMarketsKeyset = z.infer<typeof WireGammaMarketsKeysetSchema>;
 export type WireGammaEventsKeyset = z.infer<typeof WireGammaEventsKeysetSchema>;
 
