@@ -14,7 +14,7 @@ export {
 } from "./server/venue.js";
 export { makeUpDownMarkets, type MarketGenOptions, type SimMarket } from "./server/markets.js";
 export type { FrameFaults, HttpFault, HttpFaultKind, Channel } from "./server/faults.js";
-export { DEFAULT_RATE_LIMITS, type BucketSpec } from "./server/rate-limit.js";
+export { DEFAULT_RATE_LIMITS, type BucketSpec, type SignerLimits } from "./server/rate-limit.js";
 export { l2Signature, deriveCredentials, type ApiCredentials, type L1Verifier } from "./server/auth.js";
 export type { SignedOrderCheck } from "./server/clob-routes.js";
 

@@ -420,6 +420,33 @@ describe("Gamma and Data API", () => {
 });
 
 describe("rate limits", () => {
+  it("per-signer buckets charge N per batch: enforce ⇒ 429 for the whole batch, warn ⇒ header only", async () => {
+    const { sim } = await startSim({
+      signerLimits: { order: { limit: 4, windowMs: 10_000 }, cancel: { limit: 100, windowMs: 10_000 }, mode: "enforce" },
+    });
+    const me = sim.credentials;
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    const batch = (n: number, p: number) => Array.from({ length: n }, (_, i) => orderBody(me, yes, "BUY", p + i / 100, 10));
+    expect((await rest(sim.urls.clob, "POST", "/orders", { body: batch(3, 0.1), creds: me })).status).toBe(200);
+    const over = await rest(sim.urls.clob, "POST", "/orders", { body: batch(2, 0.2), creds: me });
+    expect([over.status, over.body]).toEqual([429, { error: "Too Many Requests" }]);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const open = await rest<{ data: unknown[] }>(sim.urls.clob, "GET", "/data/orders", { creds: me });
+    expect(open.body.data).toHaveLength(3);
+    expect((await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10), creds: me })).status).toBe(200);
+
+    const warn = await startSim({
+      signerLimits: { order: { limit: 1, windowMs: 10_000 }, cancel: { limit: 1, windowMs: 10_000 }, mode: "warn" },
+    });
+    const w = warn.sim.credentials;
+    const wy = warn.sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    const a = await rest(warn.sim.urls.clob, "POST", "/order", { body: orderBody(w, wy, "BUY", 0.3, 10), creds: w });
+    expect(a.headers.get("poly-ratelimit-warning")).toBeNull();
+    const b = await rest(warn.sim.urls.clob, "POST", "/order", { body: orderBody(w, wy, "BUY", 0.31, 10), creds: w });
+    expect([b.status, b.headers.get("poly-ratelimit-warning")]).toEqual([200, "true"]);
+    expect(warn.sim.venue.signerLimiter?.overLimit.order).toBe(1);
+  });
+
   it("answers 429 with Retry-After when a route's bucket is empty and counts requests per route", async () => {
     const { sim } = await startSim({ rateLimits: { "GET /book": { limit: 3, windowMs: 10_000 } } });
     const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;

@@ -233,6 +233,18 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
 
 // ---- routes ------------------------------------------------------------------------------------
 
+/** Per-signer bucket cost of a JSON-array body (N per batch), 1 when unparsable. */
+function arrayCost(c: RouteContext): number {
+  const j = parseJson(c.body);
+  return j.ok && Array.isArray(j.value) ? Math.max(1, j.value.length) : 1;
+}
+
+/** Extra cancel-bucket charge after cancel-all / cancel-market-orders: the number cancelled. */
+const cancelledCount = (_c: RouteContext, r: Reply): number =>
+  r.status === 200 && typeof r.body === "object" && r.body !== null && Array.isArray((r.body as { canceled?: unknown }).canceled)
+    ? (r.body as { canceled: unknown[] }).canceled.length
+    : 0;
+
 export function clobRoutes(ctx: ClobContext): Route[] {
   const { engine } = ctx;
   const mustCreds = (c: RouteContext): ApiCredentials => c.creds as ApiCredentials;
@@ -546,6 +558,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "POST",
       pattern: "/order",
       auth: "l2",
+      signerCost: { bucket: "order", pre: () => 1 },
       handle: (c) => {
         const j = parseJson(c.body);
         if (!j.ok) return fail(400, "Invalid order payload");
@@ -556,6 +569,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "POST",
       pattern: "/orders",
       auth: "l2",
+      signerCost: { bucket: "order", pre: arrayCost },
       handle: (c) => {
         const j = parseJson(c.body);
         if (!j.ok || !Array.isArray(j.value)) return fail(400, "Invalid order payload");
@@ -585,6 +599,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "DELETE",
       pattern: "/order",
       auth: "l2",
+      signerCost: { bucket: "cancel", pre: () => 1 },
       handle: (c) => {
         const j = parseJson(c.body);
         const id = j.ok && typeof j.value === "object" && j.value !== null ? (j.value as Record<string, unknown>).orderID : undefined;
@@ -597,6 +612,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "DELETE",
       pattern: "/orders",
       auth: "l2",
+      signerCost: { bucket: "cancel", pre: arrayCost },
       handle: (c) => {
         const j = parseJson(c.body);
         if (!j.ok || !Array.isArray(j.value) || j.value.some((x) => typeof x !== "string")) return fail(400, "Invalid order payload");
@@ -609,6 +625,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "DELETE",
       pattern: "/cancel-all",
       auth: "l2",
+      signerCost: { bucket: "cancel", pre: () => 1, post: cancelledCount },
       handle: (c) => {
         const r = engine.cancelAll(mustCreds(c).apiKey);
         return ok({ canceled: r.canceled, not_canceled: r.notCanceled });
@@ -618,6 +635,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
       method: "DELETE",
       pattern: "/cancel-market-orders",
       auth: "l2",
+      signerCost: { bucket: "cancel", pre: () => 1, post: cancelledCount },
       handle: (c) => {
         const j = c.body === "" ? { ok: true as const, value: {} } : parseJson(c.body);
         if (!j.ok || typeof j.value !== "object" || j.value === null) return fail(400, "Invalid payload");

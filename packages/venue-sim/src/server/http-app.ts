@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { ApiCredentials, CredentialStore } from "./auth.js";
 import type { FaultState } from "./faults.js";
 import { BodyTooLargeError, readBody, sendJson, splitUrl } from "./http-kit.js";
-import type { RateLimiter } from "./rate-limit.js";
+import type { RateLimiter, SignerBucket, SignerLimiter } from "./rate-limit.js";
 
 export interface Reply {
   readonly status: number;
@@ -34,6 +34,12 @@ export interface Route {
   /** Exempt from rate limits and faults (admin). */
   readonly admin?: boolean;
   readonly handle: (ctx: RouteContext) => Reply;
+  /** Per-signer bucket cost (L2 routes): `pre` before execution, `post` extra after it (cancel-all). */
+  readonly signerCost?: {
+    readonly bucket: SignerBucket;
+    readonly pre: (ctx: RouteContext) => number;
+    readonly post?: (ctx: RouteContext, reply: Reply) => number;
+  };
 }
 
 interface CompiledRoute extends Route {
@@ -50,6 +56,7 @@ export interface HttpAppOptions {
   readonly routes: readonly Route[];
   readonly faults: FaultState;
   readonly limiter: RateLimiter | undefined;
+  readonly signerLimiter?: SignerLimiter | undefined;
   readonly credentials: CredentialStore;
   readonly now: () => number;
   readonly maxBodyBytes?: number;
@@ -160,12 +167,28 @@ export class HttpApp {
       }
       creds = r.creds;
     }
+    const ctx: RouteContext = { path, query, params, body, headers: req.headers, creds };
+    const signerLimiter = this.o.signerLimiter;
+    const cost = creds !== undefined && signerLimiter !== undefined ? route.signerCost : undefined;
+    let warn = false;
+    if (cost !== undefined && creds !== undefined && signerLimiter !== undefined) {
+      const wait = signerLimiter.take(creds.address.toLowerCase(), cost.bucket, cost.pre(ctx));
+      if (wait > 0 && signerLimiter.limits.mode === "enforce") {
+        sendJson(res, 429, { error: "Too Many Requests" }, { "retry-after": String(wait) });
+        return;
+      }
+      warn = wait > 0;
+    }
     let reply: Reply;
     try {
-      reply = route.handle({ path, query, params, body, headers: req.headers, creds });
+      reply = route.handle(ctx);
     } catch (e) {
       reply = fail(500, e instanceof Error ? e.message : "internal error");
     }
+    if (cost?.post !== undefined && creds !== undefined && signerLimiter !== undefined) {
+      signerLimiter.charge(creds.address.toLowerCase(), cost.bucket, cost.post(ctx, reply));
+    }
+    if (warn) reply = { ...reply, headers: { ...(reply.headers ?? {}), "poly-ratelimit-warning": "true" } };
     if (fault?.kind === "timeout") {
       // Executed; the answer never comes. The socket is destroyed after holdMs (or on stop).
       this.held.add(res);

@@ -77,3 +77,59 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((cost - b.tokens) / rate / 1000));
   }
 }
+
+/** Per-signer order/cancel buckets (POLYMARKET.md §10, warning mode from 2026-07-24). */
+export interface SignerLimits {
+  readonly order: BucketSpec;
+  readonly cancel: BucketSpec;
+  /** "warn": never reject, flag with `Poly-RateLimit-Warning: true`; "enforce": 429 + Retry-After (whole batch). */
+  readonly mode: "warn" | "enforce";
+}
+
+export type SignerBucket = "order" | "cancel";
+
+export class SignerLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  /** Over-limit requests per bucket (warned or rejected). */
+  readonly overLimit = { order: 0, cancel: 0 };
+
+  constructor(
+    readonly limits: SignerLimits,
+    private readonly now: () => number,
+  ) {}
+
+  private bucket(signer: string, kind: SignerBucket): Bucket {
+    const key = `${kind}|${signer}`;
+    const spec = this.limits[kind];
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = { tokens: spec.limit, updatedAt: this.now(), spec };
+      this.buckets.set(key, b);
+    }
+    const now = this.now();
+    b.tokens = Math.min(spec.limit, b.tokens + (now - b.updatedAt) * (spec.limit / spec.windowMs));
+    b.updatedAt = now;
+    return b;
+  }
+
+  /**
+   * Charges `cost`; returns 0 when within the limit, else the seconds until it would be. In "warn"
+   * mode the cost is charged anyway (the bucket may go negative) and the caller only flags.
+   */
+  take(signer: string, kind: SignerBucket, cost: number): number {
+    const b = this.bucket(signer, kind);
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
+      return 0;
+    }
+    this.overLimit[kind]++;
+    const wait = Math.max(1, Math.ceil((cost - b.tokens) / (b.spec.limit / b.spec.windowMs) / 1000));
+    if (this.limits.mode === "warn") b.tokens -= cost;
+    return wait;
+  }
+
+  /** Unconditional extra charge known only after execution (cancel-all: 1 + cancelled). */
+  charge(signer: string, kind: SignerBucket, cost: number): void {
+    if (cost > 0) this.bucket(signer, kind).tokens -= cost;
+  }
+}

@@ -30,7 +30,7 @@ import { fail, HttpApp, ok, type Route } from "./http-app.js";
 import { closeServer, listen } from "./http-kit.js";
 import { MarketChannel } from "./market-channel.js";
 import type { SimMarket } from "./markets.js";
-import { type BucketSpec, DEFAULT_RATE_LIMITS, RateLimiter } from "./rate-limit.js";
+import { type BucketSpec, DEFAULT_RATE_LIMITS, RateLimiter, SignerLimiter, type SignerLimits } from "./rate-limit.js";
 import { UserChannel } from "./user-channel.js";
 import {
   bestBidAskEvent,
@@ -60,6 +60,8 @@ export interface VenueOptions {
   readonly userWs?: { readonly idleTimeoutMs?: number; readonly arrayFraming?: boolean };
   /** false disables rate limiting; an object overrides per-route limits. */
   readonly rateLimits?: false | Readonly<Record<string, BucketSpec>>;
+  /** Per-signer order/cancel buckets (off by default; "warn" adds `Poly-RateLimit-Warning: true`). */
+  readonly signerLimits?: SignerLimits;
   /** Data-API visibility lag, ms (default 0 in tests; the venue lags 1–3 min). */
   readonly dataLagMs?: number;
   readonly priceSide?: "bid-for-buy" | "ask-for-buy";
@@ -136,6 +138,8 @@ export class Venue {
   private upgradeRejections = 0;
   /** Token buckets of the CLOB routes (undefined when rate limiting is off). */
   readonly limiter: RateLimiter | undefined;
+  /** Per-signer order/cancel buckets (undefined unless `signerLimits` is set). */
+  readonly signerLimiter: SignerLimiter | undefined;
   private unsubscribeEngine: (() => void) | undefined;
   private urls_: VenueUrls | undefined;
 
@@ -184,10 +188,12 @@ export class Venue {
     this.limiter = limiter;
     const common = { faults: this.faults, credentials: this.credentials, now };
     const all = (): readonly SimMarket[] => [...this.markets.values()];
+    this.signerLimiter = options.signerLimits === undefined ? undefined : new SignerLimiter(options.signerLimits, now);
     this.clob = new HttpApp({
       ...common,
       name: "clob",
       limiter,
+      signerLimiter: this.signerLimiter,
       routes: [
         ...clobRoutes({
           engine: this.engine,
@@ -433,6 +439,7 @@ export class Venue {
           ok({
             requests: Object.fromEntries(this.clob.requestCounts),
             rateLimited: Object.fromEntries(this.limiter?.limited ?? []),
+            signerOverLimit: this.signerLimiter?.overLimit ?? null,
             gammaRequests: Object.fromEntries(this.gamma.requestCounts),
             dataRequests: Object.fromEntries(this.data.requestCounts),
             connections: {
