@@ -3,6 +3,7 @@ import {
   WireCancelResponseSchema,
   WireClobBookSchema,
   WireClobBooksSchema,
+  WireClobMarketInfoV2Schema,
   WireClobMarketSchema,
   WireClobMarketsPageSchema,
   WireClobTradesPageSchema,
@@ -100,6 +101,14 @@ describe("CLOB public market data", () => {
     const one = (await rest(sim.urls.clob, "GET", `/markets/${seen[0]}`)).body as { tokens: { outcome: string }[] };
     parse(WireClobMarketSchema, one);
     expect(one.tokens.map((t) => t.outcome)).toEqual(["Up", "Down"]);
+    const compact = (await rest(sim.urls.clob, "GET", `/clob-markets/${seen[0]}`)).body;
+    parse(WireClobMarketInfoV2Schema, compact);
+    expect(compact).toMatchObject({ c: seen[0], mts: 0.01, mos: 5 });
+    const byToken = (await rest<{ condition_id: string; tokens: { token_id: string }[] }>(sim.urls.clob, "GET", `/markets/${seen[0]}`))
+      .body;
+    expect(
+      (await rest<{ condition_id: string }>(sim.urls.clob, "GET", `/markets-by-token/${byToken.tokens[1]!.token_id}`)).body.condition_id,
+    ).toBe(seen[0]);
     const simple = (await rest<{ data: Record<string, unknown>[]; next_cursor: string }>(sim.urls.clob, "GET", "/simplified-markets")).body;
     expect(simple.data).toHaveLength(2);
     expect(Object.keys(simple.data[0]!).sort()).toEqual([

@@ -546,6 +546,38 @@ export function clobRoutes(ctx: ClobContext): Route[] {
     },
     {
       method: "GET",
+      pattern: "/clob-markets/:cid",
+      auth: "none",
+      handle: (c) => {
+        const m = ctx.marketByCondition((c.params[0] ?? "").toLowerCase());
+        if (m === undefined) return fail(404, "market not found");
+        const tick = engine.market(m.info.conditionId)?.tickSize ?? m.info.tickSize;
+        return ok({
+          c: m.info.conditionId,
+          t: [
+            { t: m.info.yes.tokenId, o: m.info.yes.label },
+            { t: m.info.no.tokenId, o: m.info.no.label },
+          ],
+          mts: tick / 10_000,
+          mos: m.info.minOrderSize / 1_000_000,
+          nr: m.info.negRisk,
+          mbf: 0,
+          tbf: m.info.feeRateBps ?? 0,
+          fd: { r: 0, e: 0, to: false },
+        });
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/markets-by-token/:token",
+      auth: "none",
+      handle: (c) => {
+        const m = ctx.marketByToken(c.params[0] ?? "");
+        return m === undefined ? fail(404, "market not found") : ok(clobMarket(ctx, m));
+      },
+    },
+    {
+      method: "GET",
       pattern: "/markets/:cid",
       auth: "none",
       handle: (c) => {
