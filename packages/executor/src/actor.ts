@@ -213,6 +213,12 @@ export class ExecutorActor {
     }
     this.modeSince = this.clock.now();
     this.lastContinuityAt = this.modeSince;
+    this.record({
+      type: "start",
+      config: this.config,
+      markets: options.markets,
+      initial: { collateral: options.initial.collateral, tokens: { ...(options.initial.tokens ?? {}) } },
+    });
   }
 
   // ------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
  * The journal: every input the executor receives and every decision it makes, as plain
  * JSON-serializable entries (storage persists them; the backtester compares live and replayed runs).
  */
-import type { DesiredQuoteSet, GatewayAction, GatewayResult, Residual, UserEvent } from "@mm/types";
+import type { DesiredQuoteSet, GatewayAction, GatewayResult, MarketInfo, Residual, UserEvent } from "@mm/types";
+import type { ExecutorConfig } from "./config.js";
 import type { ControlCommand } from "./messages.js";
 
 export type ExecutorMode = "RUNNING" | "STOP" | "COOLDOWN" | "RESYNC";
@@ -21,6 +22,13 @@ export interface PlanSummary {
 }
 
 export type JournalBody =
+  /** First entry: everything needed to rebuild an identical executor for a replay. */
+  | {
+      readonly type: "start";
+      readonly config: ExecutorConfig;
+      readonly markets: readonly MarketInfo[];
+      readonly initial: { readonly collateral: number; readonly tokens: Readonly<Record<string, number>> };
+    }
   | { readonly type: "intent"; readonly intent: DesiredQuoteSet; readonly superseded: boolean }
   | { readonly type: "user"; readonly event: UserEvent }
   | { readonly type: "gateway"; readonly result: GatewayResult }

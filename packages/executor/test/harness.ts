@@ -23,7 +23,8 @@ export class Harness {
   readonly venue: FakeVenue;
   readonly knowledge: Knowledge;
   readonly actor: ExecutorActor;
-  readonly journal = new MemoryJournal(5_000);
+  readonly journal = new MemoryJournal(200_000);
+
   readonly violations: string[] = [];
   /** Set by the test's kill command, cleared by its resume command. */
   killed = false;
