@@ -6,8 +6,9 @@
  *   (TCP pushes back to the venue); below `queueLowWater` reading resumes. Nothing is discarded;
  *   the queue can exceed the mark only by frames already received when the pause took effect.
  * - Safety first: when a connection ends for any reason, `safety(info)` (cancel-all + executor STOP)
- *   is awaited BEFORE any reconnect attempt. The venue does not replay missed events, so after the
- *   reconnect a `resync_needed` event is queued (the executor resyncs from REST).
+ *   is awaited BEFORE any reconnect attempt. The venue does not replay missed events, so every
+ *   connection after the first (a reconnect, or a start after `stop()`) queues a `resync_needed`
+ *   event ahead of its own events (the executor resyncs from REST).
  * - Credentials go only into the subscription message; they never reach logs, errors or stats.
  */
 import {
@@ -78,6 +79,7 @@ export class UserFeed {
   private readonly log: FeedLogger;
   private readonly identity: OwnIdentity;
   private lastDisconnect: DisconnectInfo | undefined;
+  private connectedBefore = false;
 
   constructor(private readonly options: UserFeedOptions) {
     this.clock = options.clock ?? systemClock;
@@ -154,16 +156,19 @@ export class UserFeed {
     const { apiKey, secret, passphrase } = this.options.credentials;
     session.send(JSON.stringify({ auth: { apiKey, secret, passphrase }, markets: this.options.markets ?? [], type: "user" }));
     if (this.queue.paused) session.pause(); // the consumer is still behind: keep the new socket paused
-    const last = this.lastDisconnect;
-    if (last !== undefined) {
+    // Every connection after the first one may have missed events (after a drop, or while stopped).
+    if (this.connectedBefore) {
+      const last = this.lastDisconnect;
+      const after = last === undefined ? "a stop/start" : `${last.reason}${last.code !== undefined ? ` (code ${last.code})` : ""}`;
       this.lastDisconnect = undefined;
       this.stats.resyncEvents++;
       this.queue.offer({
         kind: "resync_needed",
-        reason: `user channel reconnected after ${last.reason}${last.code !== undefined ? ` (code ${last.code})` : ""}; missed events are not replayed`,
+        reason: `user channel reconnected after ${after}; missed events are not replayed`,
         timestamp: this.clock.now(),
       });
     }
+    this.connectedBefore = true;
   }
 
   private async onDisconnect(info: DisconnectInfo): Promise<void> {

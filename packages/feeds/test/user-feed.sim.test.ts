@@ -112,6 +112,22 @@ describe("UserFeed against the venue simulator", () => {
     expect(feed.socketStats.connects).toBe(2);
   });
 
+  it("stop / start: no safety call for a deliberate stop, resync_needed after the restart, then live events", async () => {
+    const { sim, feed, safetyLog, token } = await setup();
+    feed.start();
+    await listening(sim);
+    await feed.stop();
+    expect(feed.state).toBe("stopped");
+    await eventually(() => sim.venue.userChannel.connectionCount === 0, 3_000, "closed");
+    placeBid(sim, token); // missed while stopped
+    feed.start();
+    await listening(sim);
+    expect(await feed.take()).toMatchObject({ kind: "resync_needed", reason: expect.stringMatching(/stop\/start/) });
+    const orderId = placeBid(sim, token);
+    expect(await feed.take()).toMatchObject({ kind: "order", orderId });
+    expect(safetyLog).toHaveLength(0);
+  });
+
   it("delivers our maker fill when another account's order crosses ours", async () => {
     const { sim, feed, token } = await setup();
     const market = sim.venue.allMarkets()[0]!.info;
