@@ -19,6 +19,7 @@
 import type { BookRejection, BookStore } from "@mm/caches";
 import { DecoderStats, decodeWsFrame, type MarketEvent } from "@mm/protocol";
 import { type Clock, type ConditionId, type MarketInfo, systemClock, type TickSize, type TokenId } from "@mm/types";
+import { Effect, type Scope } from "effect";
 import { type FeedLogger, framePreview, silentLogger } from "./logger.js";
 import { type DisconnectInfo, ManagedWebSocket, type WsClientOptions, type WsSession, type WsState, type WsStats } from "./ws-client.js";
 
@@ -234,6 +235,14 @@ export class MarketFeed {
     if (shard === undefined) return false;
     shard.socket.dropConnection();
     return true;
+  }
+
+  /** Runs the feed for the lifetime of the enclosing Effect scope (start on acquire, stop on release). */
+  get scoped(): Effect.Effect<void, never, Scope.Scope> {
+    return Effect.acquireRelease(
+      Effect.sync(() => this.start()),
+      () => Effect.promise(() => this.stop()),
+    );
   }
 
   // -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 import type { ReferenceCache } from "@mm/caches";
 import { BINANCE_PATHS } from "@mm/protocol";
 import { type Clock, systemClock } from "@mm/types";
-import { Effect, Fiber } from "effect";
+import { Effect, Fiber, type Scope } from "effect";
 import { Agent, request } from "undici";
 import { type BackoffOptions, backoffDelay, normalizeBackoff } from "./backoff.js";
 import { type FeedLogger, framePreview, silentLogger } from "./logger.js";
@@ -120,6 +120,14 @@ export class ReferenceFeed {
     const poller = this.poller;
     this.poller = undefined;
     await Promise.all([this.socket?.stop(), poller === undefined ? undefined : Effect.runPromise(Fiber.interrupt(poller))]);
+  }
+
+  /** Runs the feed for the lifetime of the enclosing Effect scope (start on acquire, stop on release). */
+  get scoped(): Effect.Effect<void, never, Scope.Scope> {
+    return Effect.acquireRelease(
+      Effect.sync(() => this.start()),
+      () => Effect.promise(() => this.stop()),
+    );
   }
 
   // -------------------------------------------------------------------------------------------

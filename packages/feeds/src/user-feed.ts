@@ -22,6 +22,7 @@ import {
 } from "@mm/protocol";
 import { type Clock, systemClock, type UserEvent } from "@mm/types";
 import { BackpressureQueue } from "./internal/event-queue.js";
+import { Effect, type Scope } from "effect";
 import { type FeedLogger, framePreview, silentLogger } from "./logger.js";
 import { type DisconnectInfo, ManagedWebSocket, type WsClientOptions, type WsSession, type WsState, type WsStats } from "./ws-client.js";
 
@@ -148,6 +149,14 @@ export class UserFeed {
   /** Every event, in order, for as long as the caller iterates. */
   async *events(): AsyncGenerator<UserEvent, never, undefined> {
     for (;;) yield await this.queue.take();
+  }
+
+  /** Runs the feed for the lifetime of the enclosing Effect scope (start on acquire, stop on release). */
+  get scoped(): Effect.Effect<void, never, Scope.Scope> {
+    return Effect.acquireRelease(
+      Effect.sync(() => this.start()),
+      () => Effect.promise(() => this.stop()),
+    );
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { BookStore } from "@mm/caches";
 import type { TokenId } from "@mm/types";
 import type { VenueSimHandle } from "@mm/venue-sim";
+import { Effect } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { MarketFeed, type MarketFeedOptions } from "../src/index.js";
 import { eventually, sleep } from "./helpers/loopback.js";
@@ -171,6 +172,21 @@ describe("MarketFeed against the venue simulator", () => {
     await quiesce(sim);
     expect(await bookDiffs(sim, books, tokens)).toEqual([]);
     expect(books.stats.rejectedFrames, JSON.stringify({ ...books.stats.rejected, last: books.stats.lastRejection })).toBe(0);
+  });
+
+  it("runs for the lifetime of an Effect scope", async () => {
+    const { sim, books, feed, tokens } = await setup({}, false);
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* feed.scoped;
+          yield* Effect.promise(() => eventually(() => allTrusted(books, tokens), 5_000, "snapshots"));
+          expect(feed.isRunning).toBe(true);
+        }),
+      ),
+    );
+    expect(feed.isRunning).toBe(false);
+    await eventually(() => sim.venue.marketChannel.connectionCount === 0, 3_000, "closed with the scope");
   });
 
   it("start / stop / restart: stop closes every shard, restart resubscribes and resnapshots", async () => {
