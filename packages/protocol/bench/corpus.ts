@@ -27,8 +27,10 @@ const sizeText = (r: () => number) => (r() < 0.5 ? String(Math.floor(r() * 5000)
 export interface Corpus {
   readonly frames: Buffer[];
   readonly priceChangeFrames: Buffer[];
-  /** Wire decimal strings (prices and sizes) as they appear in the frames. */
-  readonly decimals: string[];
+  /** Wire price strings as they appear in the frames. */
+  readonly prices: string[];
+  /** Wire size strings as they appear in the frames. */
+  readonly sizes: string[];
 }
 
 export function makeCorpus(count: number, seed = 42): Corpus {
@@ -38,7 +40,8 @@ export function makeCorpus(count: number, seed = 42): Corpus {
   const no = digits(r, 77);
   const frames: Buffer[] = [];
   const priceChangeFrames: Buffer[] = [];
-  const decimals: string[] = [];
+  const prices: string[] = [];
+  const sizes: string[] = [];
   let ts = 1_757_908_892_351;
   for (let i = 0; i < count; i++) {
     ts += Math.floor(r() * 50);
@@ -65,7 +68,8 @@ export function makeCorpus(count: number, seed = 42): Corpus {
         timestamp: String(ts),
         event_type: "price_change",
       };
-      decimals.push(priceText(p), s1, bb, ba);
+      prices.push(priceText(p), bb, ba, priceText(10_000 - p));
+      sizes.push(s1, s1);
       const b = Buffer.from(JSON.stringify(frame));
       frames.push(b);
       priceChangeFrames.push(b);
@@ -74,13 +78,17 @@ export function makeCorpus(count: number, seed = 42): Corpus {
       const asks = [];
       for (let k = 20; k >= 1; k--) bids.push({ price: priceText(Math.max(100, p - k * 100)), size: sizeText(r) });
       for (let k = 20; k >= 1; k--) asks.push({ price: priceText(Math.min(9900, p + k * 100)), size: sizeText(r) });
-      for (const l of bids) decimals.push(l.price, l.size);
+      for (const l of bids) {
+        prices.push(l.price);
+        sizes.push(l.size);
+      }
       frames.push(
         Buffer.from(JSON.stringify({ market, asset_id: yes, timestamp: String(ts), hash: hex(r, 40), bids, asks, event_type: "book" })),
       );
     } else {
       const s = sizeText(r);
-      decimals.push(priceText(p), s);
+      prices.push(priceText(p));
+      sizes.push(s);
       frames.push(
         Buffer.from(
           JSON.stringify({
@@ -97,5 +105,5 @@ export function makeCorpus(count: number, seed = 42): Corpus {
       );
     }
   }
-  return { frames, priceChangeFrames, decimals };
+  return { frames, priceChangeFrames, prices, sizes };
 }

@@ -248,4 +248,20 @@ describe("price fast path", () => {
       expect(priceUnits(text)).toBe(u);
     }
   });
+
+  it("size fast path equals the @mm/types scanner on every input", async () => {
+    const fc = (await import("fast-check")).default;
+    const { parseSizeUnits } = await import("@mm/types");
+    const { sizeUnits } = await import("../src/decode/fields.js");
+    const decimalish = fc.stringMatching(/^[0-9]{0,11}(\.[0-9]{0,8})?$/);
+    fc.assert(
+      fc.property(fc.oneof(decimalish, fc.string({ maxLength: 18 }), fc.stringMatching(/^[0-9.]{0,17}$/)), (s) => {
+        expect(sizeUnits(s)).toBe(parseSizeUnits(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ["0", "5", "21574.08", "219.217767", "999999999.999999", "1000000000", "0.000001", "00.5", "1.2345670", ".5", "5."]) {
+      expect(sizeUnits(s)).toBe(parseSizeUnits(s));
+    }
+  });
 });

@@ -60,6 +60,42 @@ export function priceUnits(v: unknown): number {
   return parsePriceUnits(numText(v));
 }
 
+const FRAC_SCALE = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
+/**
+ * Size → micro-shares with a fast path for plain "123", "21574.08", "219.217767" (≤ 9 integer
+ * digits, ≤ 6 decimals); anything else goes through the @mm/types scanner (identical results).
+ */
+export function sizeUnits(v: unknown): number {
+  if (typeof v === "string") {
+    const n = v.length;
+    if (n > 0 && n <= 16) {
+      let i = 0;
+      let w = 0;
+      for (; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (c === 46) break;
+        const d = c - 48;
+        if (d < 0 || d > 9) return parseSizeUnits(v);
+        w = w * 10 + d;
+      }
+      if (i === 0 || i > 9) return parseSizeUnits(v);
+      if (i === n) return w * 1_000_000;
+      const fd = n - i - 1;
+      if (fd < 1 || fd > 6) return parseSizeUnits(v);
+      let f = 0;
+      for (i++; i < n; i++) {
+        const d = v.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return parseSizeUnits(v);
+        f = f * 10 + d;
+      }
+      return w * 1_000_000 + f * FRAC_SCALE[fd]!;
+    }
+    return parseSizeUnits(v);
+  }
+  return parseSizeUnits(numText(v));
+}
+
 /** Price string → price units; -1 on failure (reason recorded). */
 export function reqPrice(o: Obj, key: string): number {
   const p = priceUnits(o[key]);
@@ -74,7 +110,7 @@ export function reqPrice(o: Obj, key: string): number {
 export function reqSize(o: Obj, key: string, emptyIsZero = false): number {
   const v = o[key];
   if (emptyIsZero && (v === "" || v === undefined || v === null)) return 0;
-  const s = parseSizeUnits(numText(v));
+  const s = sizeUnits(v);
   if (s < 0) {
     fail(v === undefined ? "missing_field" : "invalid_number", `${key}: ${numberParseReason(s)} (${preview(v)})`);
     return -1;
