@@ -19,7 +19,7 @@ export interface FlowOptions {
   readonly windowMs: number;
   readonly makers: number;
   readonly levels: number;
-  /** Maker half spread in ticks (default 1). */
+  /** Maker half spread in ticks, fractional allowed (default 0.5: one-tick markets, as on liquid crypto up/downs). */
   readonly halfSpreadTicks: number;
   /** Shares per maker level, uniform in [min, max]. */
   readonly makerSizeMin: number;
@@ -46,7 +46,7 @@ const DEFAULTS: Omit<FlowOptions, "seed" | "windowMs"> = {
   intervalMs: 250,
   makers: 2,
   levels: 3,
-  halfSpreadTicks: 1,
+  halfSpreadTicks: 0.5,
   makerSizeMin: 20,
   makerSizeMax: 200,
   takerRatePerSec: 1.5,
