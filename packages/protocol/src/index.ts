@@ -317,3 +317,6 @@ export {
 
 // ---- advisory book hash --------------------------------------------------------------------------
 export { bookSummaryHash, checkBookSummaryHash, type BookSummaryHashInput } from "./book-hash.js";
+
+// ---- client → server WebSocket messages --------------------------------------------------------------
+export { marketSubscribeMessage, marketSubscriptionUpdateMessage, userSubscribeMessage } from "./ws-messages.js";
