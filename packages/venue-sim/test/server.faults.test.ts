@@ -174,6 +174,21 @@ describe("fault injection (admin route, observed from clients)", () => {
     expect(cm.tokens.map((t) => t.winner)).toEqual([false, true]);
   });
 
+  it("rate-limits WS upgrades (reconnect storms) and counts frames per channel", async () => {
+    const { sim } = await startSim({ wsUpgradeLimit: { limit: 2, windowMs: 10_000 } });
+    const m = sim.venue.allMarkets()[0]!;
+    const a = await subscribed(sim, [m.info.yes.tokenId]);
+    await Collector.open(`${sim.urls.ws}/user`);
+    const ws = new WebSocket(`${sim.urls.ws}/market`);
+    const status = await new Promise<number>((resolve) => ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(429);
+    const stats = (
+      await rest<{ frames: { market: { sent: number } }; faults: Record<string, number> }>(sim.urls.clob, "GET", "/admin/stats")
+    ).body;
+    expect(stats.frames.market.sent).toBe(a.of("book").length);
+    expect(stats.faults["ws:upgrade_rate_limited"]).toBe(1);
+  });
+
   it("funds accounts over the admin route (collateral and split shares to SELL)", async () => {
     const { sim } = await startSim();
     const m = sim.venue.allMarkets()[0]!;

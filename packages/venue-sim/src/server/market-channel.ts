@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from "@mm/types";
 import type { WebSocket } from "ws";
 import type { FaultState } from "./faults.js";
-import { Outbox } from "./outbox.js";
+import { type FrameCounters, Outbox } from "./outbox.js";
 
 export interface MarketChannelOptions {
   readonly clock: Clock;
@@ -37,6 +37,8 @@ export class MarketChannel {
   private sweepTimer: TimerHandle | undefined;
   /** Malformed client messages ignored (counted). */
   rejectedMessages = 0;
+  /** Data frames written to / dropped for clients (freeze, closed sockets, slow consumers). */
+  readonly frames: FrameCounters = { sent: 0, dropped: 0 };
   /** Sockets dropped for idleness. */
   idleDrops = 0;
 
@@ -61,7 +63,7 @@ export class MarketChannel {
 
   accept(ws: WebSocket): void {
     const conn: MarketConn = {
-      outbox: new Outbox(ws, "market", this.o.faults, () => this.o.arrayFraming),
+      outbox: new Outbox(ws, "market", this.o.faults, () => this.o.arrayFraming, this.frames),
       assets: new Set(),
       custom: false,
       initialized: false,

@@ -11,6 +11,12 @@ import { encodeTextFrames } from "./frames.js";
 /** Slow consumers whose unsent bytes exceed this are disconnected (the venue does not buffer forever). */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+/** Channel-wide frame counters shared by every outbox of a channel. */
+export interface FrameCounters {
+  sent: number;
+  dropped: number;
+}
+
 export class Outbox {
   private pending: string[] = [];
   private scheduled = false;
@@ -24,12 +30,14 @@ export class Outbox {
     private readonly channel: Channel,
     private readonly faults: FaultState,
     private readonly arrayFraming: () => boolean,
+    private readonly totals: FrameCounters = { sent: 0, dropped: 0 },
   ) {}
 
   /** Queues one serialized event (a JSON object text). */
   push(frame: string): void {
     if (this.faults.frames[this.channel].frozen) {
       this.dropped++;
+      this.totals.dropped++;
       return;
     }
     this.pending.push(frame);
@@ -62,10 +70,12 @@ export class Outbox {
     const ws = this.ws;
     if (ws.readyState !== WebSocket.OPEN) {
       this.dropped += frames.length;
+      this.totals.dropped += frames.length;
       return;
     }
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.dropped += frames.length;
+      this.totals.dropped += frames.length;
       ws.terminate();
       return;
     }
@@ -82,5 +92,6 @@ export class Outbox {
       raw?.uncork();
     }
     this.sent += frames.length;
+    this.totals.sent += frames.length;
   }
 }

@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from "@mm/types";
 import type { WebSocket } from "ws";
 import type { CredentialStore } from "./auth.js";
 import type { FaultState } from "./faults.js";
-import { Outbox } from "./outbox.js";
+import { type FrameCounters, Outbox } from "./outbox.js";
 
 export interface UserChannelOptions {
   readonly clock: Clock;
@@ -31,6 +31,8 @@ export class UserChannel {
   private readonly byKey = new Map<string, Set<UserConn>>();
   private sweepTimer: TimerHandle | undefined;
   rejectedMessages = 0;
+  /** Data frames written to / dropped for clients (freeze, closed sockets, slow consumers). */
+  readonly frames: FrameCounters = { sent: 0, dropped: 0 };
   authFailures = 0;
   idleDrops = 0;
 
@@ -53,7 +55,7 @@ export class UserChannel {
 
   accept(ws: WebSocket): void {
     const conn: UserConn = {
-      outbox: new Outbox(ws, "user", this.o.faults, () => this.o.arrayFraming),
+      outbox: new Outbox(ws, "user", this.o.faults, () => this.o.arrayFraming, this.frames),
       apiKey: undefined,
       markets: new Set(),
       lastSeen: this.o.clock.now(),

@@ -60,6 +60,8 @@ export interface VenueOptions {
   readonly userWs?: { readonly idleTimeoutMs?: number; readonly arrayFraming?: boolean };
   /** false disables rate limiting; an object overrides per-route limits. */
   readonly rateLimits?: false | Readonly<Record<string, BucketSpec>>;
+  /** WebSocket upgrades allowed per window across both channels (reconnect storms ⇒ HTTP 429); off by default. */
+  readonly wsUpgradeLimit?: BucketSpec;
   /** Per-signer order/cancel buckets (off by default; "warn" adds `Poly-RateLimit-Warning: true`). */
   readonly signerLimits?: SignerLimits;
   /** Data-API visibility lag, ms (default 0 in tests; the venue lags 1–3 min). */
@@ -136,6 +138,7 @@ export class Venue {
   private dataLagMs: number;
   private priceSide: "bid-for-buy" | "ask-for-buy";
   private upgradeRejections = 0;
+  private readonly upgradeLimiter: RateLimiter | undefined;
   /** Token buckets of the CLOB routes (undefined when rate limiting is off). */
   readonly limiter: RateLimiter | undefined;
   /** Per-signer order/cancel buckets (undefined unless `signerLimits` is set). */
@@ -188,6 +191,7 @@ export class Venue {
     this.limiter = limiter;
     const common = { faults: this.faults, credentials: this.credentials, now };
     const all = (): readonly SimMarket[] => [...this.markets.values()];
+    this.upgradeLimiter = options.wsUpgradeLimit === undefined ? undefined : new RateLimiter({ "WS upgrade": options.wsUpgradeLimit }, now);
     this.signerLimiter = options.signerLimits === undefined ? undefined : new SignerLimiter(options.signerLimits, now);
     this.clob = new HttpApp({
       ...common,
@@ -216,6 +220,11 @@ export class Venue {
     this.data = new HttpApp({ ...common, name: "data", limiter: undefined, routes: dataRoutes(gd) });
     this.clob.server.on("upgrade", (req, socket, head) => {
       const path = (req.url ?? "").split("?")[0];
+      if (this.upgradeLimiter !== undefined && this.upgradeLimiter.take("WS upgrade") > 0) {
+        this.faults.count("ws:upgrade_rate_limited");
+        socket.end("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
       if (this.upgradeRejections > 0) {
         this.upgradeRejections--;
         this.faults.count("ws:upgrade_429");
@@ -449,6 +458,7 @@ export class Venue {
             },
             faults: Object.fromEntries(this.faults.applied),
             idleDrops: { market: this.marketChannel.idleDrops, user: this.userChannel.idleDrops },
+            frames: { market: this.marketChannel.frames, user: this.userChannel.frames },
           }),
       },
       {
