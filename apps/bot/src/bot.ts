@@ -120,7 +120,8 @@ class JournalTap implements JournalSink {
       this.appended++;
     } catch (error) {
       this.failures++;
-      if (this.failures <= 10) this.log.error({ err: error instanceof Error ? error.message : String(error), seq: entry.seq }, "journal append failed");
+      if (this.failures <= 10)
+        this.log.error({ err: error instanceof Error ? error.message : String(error), seq: entry.seq }, "journal append failed");
     }
     this.onEntry(entry);
   }
@@ -159,7 +160,6 @@ export class Bot {
   private internalErrors = 0;
   private userEventsPumped = 0;
   private stopping = false;
-  private pumpDone: Promise<void> | undefined;
   private auditTimer: NodeJS.Timeout | undefined;
   balanceCheck: BalanceCheck | undefined;
 
@@ -214,7 +214,12 @@ export class Bot {
     }
     const address = addressOf(privateKey);
     this.rest = new VenueRest({ clobUrl: endpoints.clob, credentials: apiCreds, address });
-    this.client = new PolymarketClient({ clobUrl: endpoints.clob, gammaUrl: endpoints.gamma, dataApiUrl: endpoints.data, userAgent: "mm-bot" });
+    this.client = new PolymarketClient({
+      clobUrl: endpoints.clob,
+      gammaUrl: endpoints.gamma,
+      dataApiUrl: endpoints.data,
+      userAgent: "mm-bot",
+    });
 
     // -- journal ------------------------------------------------------------------------------
     if (cfg.journalPath !== ":memory:") mkdirSync(dirname(cfg.journalPath), { recursive: true });
@@ -335,7 +340,9 @@ export class Bot {
     this.references.onDirty(() => queueMicrotask(() => this.router.drain(this.references.drainDirty())));
     this.gateway?.start();
     this.userFeed.start();
-    this.pumpDone = this.pumpUserEvents();
+    this.pumpUserEvents().catch((error: unknown) =>
+      this.log.error({ err: error instanceof Error ? error.message : String(error) }, "user event pump failed"),
+    );
     this.referenceFeed.start();
     this.marketFeed.start();
     await this.waitFor(() => this.userFeed?.state === "open", 10_000);
@@ -496,7 +503,8 @@ export class Bot {
           this.internalErrors++;
           this.metrics.invariantViolations.inc();
           this.log.error({ detail: e.detail }, "executor internal error (STOP)");
-        } else if (e.code !== "cooldown" && e.code !== "resync_requested") this.log.debug({ code: e.code, detail: e.detail }, "executor anomaly");
+        } else if (e.code !== "cooldown" && e.code !== "resync_requested")
+          this.log.debug({ code: e.code, detail: e.detail }, "executor anomaly");
         break;
       case "risk":
         this.log.warn({ limit: e.limit, value: e.value, max: e.max }, "risk limit breached: cancel-all + STOP");
@@ -565,7 +573,8 @@ export class Bot {
       this.metrics.pnl.set({ market: m.slug, kind: "realized" }, pnl.realized / 1_000_000);
       this.metrics.pnl.set({ market: m.slug, kind: "unrealized" }, pnl.unrealized / 1_000_000);
     }
-    for (const f of this.feedHealth()) if (f.lastMessageAgeMs !== undefined) this.metrics.feedAge.set({ feed: f.name }, f.lastMessageAgeMs / 1000);
+    for (const f of this.feedHealth())
+      if (f.lastMessageAgeMs !== undefined) this.metrics.feedAge.set({ feed: f.name }, f.lastMessageAgeMs / 1000);
   }
 
   /** Mark price of a token, price units: 0/1 after resolution, else the book mid, else undefined. */
@@ -672,7 +681,9 @@ export class Bot {
         ...(ref !== undefined ? { referenceMid: ref.mid, referenceAgeMs: now - ref.receivedAt } : {}),
         quotes: { bids: (intent?.bids ?? []).map((l) => l.price), asks: (intent?.asks ?? []).map((l) => l.price) },
         workingOrders: (snap?.orders ?? [])
-          .filter((o) => o.conditionId === m.conditionId && (o.state === "LIVE" || o.state === "PENDING_NEW" || o.state === "PENDING_CANCEL"))
+          .filter(
+            (o) => o.conditionId === m.conditionId && (o.state === "LIVE" || o.state === "PENDING_NEW" || o.state === "PENDING_CANCEL"),
+          )
           .map((o) => ({
             outcome: o.tokenId === m.yes.tokenId ? ("YES" as const) : ("NO" as const),
             side: o.side,
@@ -714,7 +725,10 @@ export class Bot {
   async checkBalances(): Promise<BalanceCheck> {
     const ex = this.executor;
     const rest = this.rest;
-    if (ex === undefined || rest === undefined) return (this.balanceCheck = { match: false, settledWithinMs: undefined, mismatches: ["not started"] });
+    if (ex === undefined || rest === undefined) {
+      this.balanceCheck = { match: false, settledWithinMs: undefined, mismatches: ["not started"] };
+      return this.balanceCheck;
+    }
     const t0 = Date.now();
     const settled = await this.waitFor(() => {
       const s = ex.snapshot();

@@ -80,9 +80,23 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   };
 }
 
+/** `--http-port -1` → `--http-port=-1`: a negative number is a value, not an option. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    if (a.startsWith("--") && !a.includes("=") && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function parse(argv: readonly string[]) {
   return parseArgs({
-    args: argv.filter((a) => a !== "--"),
+    args: joinNegativeValues(argv.filter((a) => a !== "--")),
     strict: true,
     allowPositionals: false,
     options: {

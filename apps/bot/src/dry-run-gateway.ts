@@ -4,17 +4,7 @@
  * remove them, and SYNC answers from the paper book, so the executor runs its full lifecycle
  * without a single order reaching the venue. Results are posted asynchronously, as the port requires.
  */
-import type {
-  ActionId,
-  GatewayAction,
-  GatewayResult,
-  Mailbox,
-  OrderGateway,
-  OrderId,
-  OrderRequest,
-  Size,
-  VenueOpenOrder,
-} from "@mm/types";
+import type { ActionId, GatewayAction, GatewayResult, Mailbox, OrderGateway, OrderId, OrderRequest, Size, VenueOpenOrder } from "@mm/types";
 import { formatPrice, formatSize } from "@mm/types";
 
 export interface DryRunStats {

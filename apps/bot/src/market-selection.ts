@@ -76,7 +76,10 @@ export async function selectMarkets(o: SelectionOptions): Promise<MarketInfo[]> 
 /** Trading metadata from the CLOB market object, with the window start from Gamma. */
 export async function marketInfoOf(
   client: PolymarketClient,
-  g: Pick<GammaMarket, "conditionId" | "startTime" | "endTime" | "slug" | "tokenIds" | "tickSize" | "minOrderSize" | "negRisk" | "question" | "outcomes">,
+  g: Pick<
+    GammaMarket,
+    "conditionId" | "startTime" | "endTime" | "slug" | "tokenIds" | "tickSize" | "minOrderSize" | "negRisk" | "question" | "outcomes"
+  >,
   callOpts: { readonly signal?: AbortSignal } = {},
 ): Promise<MarketInfo> {
   let info: MarketInfo | undefined;

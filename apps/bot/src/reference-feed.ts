@@ -99,6 +99,9 @@ export class ReferenceFeed {
     this.stats.decodeErrors++;
     this.socket.stats.decodeErrors++;
     if (this.stats.decodeErrors <= 20)
-      this.o.logger?.warn({ feed: "reference", reason, frame: data.toString("utf8", 0, Math.min(data.length, 200)) }, "refused reference frame");
+      this.o.logger?.warn(
+        { feed: "reference", reason, frame: data.toString("utf8", 0, Math.min(data.length, 200)) },
+        "refused reference frame",
+      );
   }
 }

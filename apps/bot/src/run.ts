@@ -84,7 +84,10 @@ export async function run(io: RunIo): Promise<number> {
     "mm-bot starting",
   );
   if (config.mode === "live")
-    log.warn({ dryRun: config.dryRun }, config.dryRun ? "LIVE endpoints, dry run: no order will be submitted" : "LIVE TRADING with real funds");
+    log.warn(
+      { dryRun: config.dryRun },
+      config.dryRun ? "LIVE endpoints, dry run: no order will be submitted" : "LIVE TRADING with real funds",
+    );
 
   const metrics = new BotMetrics();
   const bot = new Bot({ config, logger: log, metrics, ...(credentials !== undefined ? { credentials } : {}) });

@@ -42,7 +42,7 @@ async function finish(bot: Bot, config: Readonly<BotConfig>): Promise<void> {
   try {
     const rows = await storage.journal.read({ sessionId: bot.runId, limit: 100_000 });
     expect(rows.length).toBe(bot.journalCheck!.appended);
-    rows.forEach((r, i) => expect(r.seq).toBe(rows[0]!.seq + i));
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => rows[0]!.seq + i));
   } finally {
     await storage.close();
   }
@@ -53,9 +53,14 @@ describe("safety path: user-feed drop", () => {
     const { bot, config } = await startBot();
     await waitFor(() => ourOpenOrders(bot).length > 0, 15_000, "quotes resting at the venue");
     const results: (GatewayResult & { seenAt: number })[] = [];
+    const sequence: string[] = [];
     bot.onJournal((e) => {
       if (e.type === "gateway") results.push({ ...e.result, seenAt: Date.now() });
+      if (e.type === "mode") sequence.push(`mode:${e.to}`);
+      if (e.type === "action" && e.action.kind === "SYNC") sequence.push("SYNC");
+      if (e.type === "gateway" && e.result.kind === "SYNC_RESULT") sequence.push("SYNC_RESULT");
     });
+    const resyncsBefore = bot.executor!.stats().resyncs;
     const cancelAllsBefore = bot.sim!.venue.requestCount("DELETE /cancel-all");
     const connectsBefore = bot.userFeed!.socketStats.connects;
 
@@ -70,14 +75,18 @@ describe("safety path: user-feed drop", () => {
     expect(ack!.seenAt).toBeLessThanOrEqual(reconnectedAt);
 
     await waitFor(() => bot.executor!.mode() === "RUNNING" && ourOpenOrders(bot).length > 0, 20_000, "trading resumed");
-    const modes = bot.modeChanges().map((m) => m.to);
-    const stop = modes.indexOf("STOP");
+    // STOP (user feed) → SYNC from REST → its result → RUNNING (the executor may report RESYNC
+    // as a mode of its own, or rebuild while still in STOP).
+    const stopChange = bot.modeChanges().find((m) => m.to === "STOP");
+    expect(stopChange?.reason).toMatch(/user feed/);
+    const stop = sequence.indexOf("mode:STOP");
     expect(stop).toBeGreaterThanOrEqual(0);
-    expect(bot.modeChanges()[stop]!.reason).toMatch(/user feed/);
-    expect(modes.indexOf("RESYNC", stop)).toBeGreaterThan(stop);
-    expect(modes.lastIndexOf("RUNNING")).toBeGreaterThan(modes.indexOf("RESYNC", stop));
+    const sync = sequence.indexOf("SYNC", stop);
+    expect(sync).toBeGreaterThan(stop);
+    expect(sequence.indexOf("SYNC_RESULT", sync)).toBeGreaterThan(sync);
+    expect(sequence.lastIndexOf("mode:RUNNING")).toBeGreaterThan(sequence.indexOf("SYNC_RESULT", sync));
     expect(bot.userFeed!.stats.resyncEvents).toBeGreaterThanOrEqual(1);
-    expect(bot.executor!.stats().resyncs).toBeGreaterThanOrEqual(1);
+    expect(bot.executor!.stats().resyncs).toBeGreaterThan(resyncsBefore);
     await finish(bot, config);
   }, 60_000);
 });
@@ -90,7 +99,11 @@ describe("venue faults", () => {
     const before = reconnectsOf();
     bot.sim!.venue.applyFault({ type: "freeze", channel: "market" });
     await waitFor(() => reconnectsOf() > before, 15_000, "market-feed stall detected");
-    await waitFor(() => bot.status().markets.every((m) => m.reason.startsWith("pulled")), 10_000, "quotes pulled while books are untrusted");
+    await waitFor(
+      () => bot.status().markets.every((m) => m.reason.startsWith("pulled")),
+      10_000,
+      "quotes pulled while books are untrusted",
+    );
     bot.sim!.venue.applyFault({ type: "freeze", channel: "market", frozen: false });
     await waitFor(() => bot.status().markets.some((m) => m.reason === "quoting"), 20_000, "quoting again after fresh snapshots");
     await finish(bot, config);
@@ -121,7 +134,8 @@ describe("venue faults", () => {
     // Tick-size change 0.01 → 0.001 on the first market: new grid for strategy and executor.
     const tickPlaces: number[] = [];
     bot.onJournal((e) => {
-      if (e.type === "action" && e.action.kind === "PLACE" && e.action.order.conditionId === m1!.conditionId) tickPlaces.push(e.action.order.tickSize);
+      if (e.type === "action" && e.action.kind === "PLACE" && e.action.order.conditionId === m1!.conditionId)
+        tickPlaces.push(e.action.order.tickSize);
     });
     expect(bot.sim!.venue.applyFault({ type: "tick_size", market: m1!.conditionId, tickSize: "0.001" })).toMatchObject({ ok: true });
     await waitFor(() => bot.marketList().find((m) => m.conditionId === m1!.conditionId)?.tickSize === 10, 10_000, "tick size 0.001 known");
