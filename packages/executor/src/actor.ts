@@ -1388,7 +1388,12 @@ export class ExecutorActor {
 
   private record(body: JournalBody): void {
     if (!this.journaling) return;
-    this.journal.append({ seq: ++this.journalSeq, at: this.clock.now(), ...body });
+    try {
+      this.journal.append({ seq: ++this.journalSeq, at: this.clock.now(), ...body });
+    } catch {
+      // A failing sink must never stop the executor from protecting its orders; it is counted.
+      this.stats_.journalErrors++;
+    }
   }
 
   private anomaly(code: string, detail: string): void {

@@ -23,6 +23,8 @@ export interface ExecutorStats {
   unknownEvents: number;
   invalidEvents: number;
   anomalies: number;
+  /** Journal entries the sink refused (thrown); the executor carries on. */
+  journalErrors: number;
   riskBreaches: Record<string, number>;
   resyncs: number;
   modeTimeMs: Record<ExecutorMode, number>;
@@ -47,6 +49,7 @@ export function emptyStats(): ExecutorStats {
     unknownEvents: 0,
     invalidEvents: 0,
     anomalies: 0,
+    journalErrors: 0,
     riskBreaches: {},
     resyncs: 0,
     modeTimeMs: { RUNNING: 0, STOP: 0, COOLDOWN: 0, RESYNC: 0 },

@@ -520,3 +520,32 @@ describe("ExecutorActor: market metadata", () => {
     expect(h.violations).toEqual([]);
   });
 });
+
+describe("ExecutorActor: robustness", () => {
+  it("a journal sink that throws is counted and never stops trading", () => {
+    const clock = new ManualClock(0);
+    const sent: GatewayAction[] = [];
+    const actor = new ExecutorActor({
+      clock,
+      gateway: { submit: (a) => void sent.push(a) },
+      markets: [market()],
+      initial: { collateral: (100 * SH) as never },
+      journal: {
+        append: () => {
+          throw new Error("disk full");
+        },
+      },
+    });
+    actor.intents.post({
+      conditionId: CID,
+      bids: [{ price: 4000 as never, size: (10 * SH) as never }],
+      asks: [],
+      seq: 1,
+      createdAt: 0,
+      reason: { code: "quoting" },
+    });
+    expect(sent.map((a) => a.kind)).toEqual(["PLACE"]);
+    expect(actor.mode()).toBe("RUNNING");
+    expect(actor.stats().journalErrors).toBeGreaterThan(0);
+  });
+});
