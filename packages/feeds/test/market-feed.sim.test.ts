@@ -25,7 +25,7 @@ async function setup(feedOptions: Partial<MarketFeedOptions> = {}, flow: boolean
     url: marketWsUrl(sim),
     books,
     staggerMs: 20,
-    ws: { pingIntervalMs: 200, backoff: { initialMs: 50, maxMs: 1_000, jitter: 0.1 }, stableAfterMs: 100 },
+    ws: { pingIntervalMs: 500, backoff: { initialMs: 50, maxMs: 1_000, jitter: 0.1 }, stableAfterMs: 100 },
     ...feedOptions,
   });
   cleanups.push(() => feed.stop());

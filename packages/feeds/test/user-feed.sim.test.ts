@@ -24,7 +24,7 @@ async function setup(options: Partial<UserFeedOptions> = {}) {
       await sleep(300); // a cancel-all round trip
       safetyLog.push({ info, connectionsAtStart, connectionsAtEnd: sim.venue.userChannel.connectionCount });
     },
-    ws: { pingIntervalMs: 200, backoff: { initialMs: 50, maxMs: 1_000, jitter: 0 } },
+    ws: { pingIntervalMs: 500, backoff: { initialMs: 50, maxMs: 1_000, jitter: 0 } },
     ...options,
   });
   cleanups.push(() => feed.stop());
@@ -166,7 +166,7 @@ describe("UserFeed against the venue simulator", () => {
       safety: () => {
         safety++;
       },
-      ws: { pingIntervalMs: 200, backoff: { initialMs: 100, maxMs: 2_000, jitter: 0 } },
+      ws: { pingIntervalMs: 500, backoff: { initialMs: 100, maxMs: 2_000, jitter: 0 } },
     });
     cleanups.push(() => feed.stop());
     feed.start();

@@ -41,7 +41,8 @@ async function server(): Promise<LoopbackWsServer> {
 }
 
 function client(url: string, handlers: WsHandlers, opts: Partial<ConstructorParameters<typeof ManagedWebSocket>[0]> = {}) {
-  const c = new ManagedWebSocket({ url, name: "test", backoff: fast, pingIntervalMs: 50, ...opts }, handlers);
+  // Generous dead-socket timeout by default: a loaded CI box must not cause spurious reconnects.
+  const c = new ManagedWebSocket({ url, name: "test", backoff: fast, pingIntervalMs: 50, pongTimeoutMs: 2_000, ...opts }, handlers);
   cleanups.push(() => c.stop());
   return c;
 }
@@ -96,7 +97,7 @@ describe("ManagedWebSocket over loopback", () => {
     expect(log.disconnects).toHaveLength(1);
     expect(log.disconnects[0]).toMatchObject({ reason: "closed", code: 1001, connection: 1 });
     expect(c.stats.reconnects).toBe(1);
-    expect(srv.received.filter((t) => t === "SUBSCRIBE")).toHaveLength(2);
+    await eventually(() => srv.received.filter((t) => t === "SUBSCRIBE").length === 2, 3_000, "re-subscribed");
   });
 
   it("awaits the disconnect hook before reconnecting", async () => {
