@@ -49,6 +49,8 @@ interface AssetState {
   owner: number;
   readonly candidates: Set<number>;
   lastFrameTs: number;
+  /** Latest venue timestamp applied (reported in checkpoints). */
+  venueTs: number;
 }
 
 export class ReplayerStats {
@@ -182,6 +184,7 @@ export class BookReplayer {
       const st = this.state(b.assetId, isTickSize(b.tick) ? b.tick : undefined);
       const lv = (xs: ReadonlyArray<readonly [number, number]>) => xs.map(([price, size]) => ({ price, size }));
       st.book.replace(lv(b.bids), lv(b.asks), Math.max(1, b.venueTs), 0, st.book.tickSize);
+      st.venueTs = b.venueTs;
       if (!b.trusted) st.book.markUntrusted();
       st.owner = b.owner ?? 0;
       for (const c of b.candidates ?? EMPTY_CANDIDATES) st.candidates.add(c);
@@ -207,7 +210,13 @@ export class BookReplayer {
   private state(assetId: string, tick?: TickSize): AssetState {
     let st = this.assets.get(assetId);
     if (st === undefined) {
-      st = { book: new OrderBook(assetId as TokenId, tick ?? this.defaultTick), owner: 0, candidates: new Set(), lastFrameTs: 0 };
+      st = {
+        book: new OrderBook(assetId as TokenId, tick ?? this.defaultTick),
+        owner: 0,
+        candidates: new Set(),
+        lastFrameTs: 0,
+        venueTs: 0,
+      };
       this.assets.set(assetId, st);
     }
     return st;
@@ -240,8 +249,11 @@ export class BookReplayer {
           this.o.onOwner?.(e.assetId, conn);
         }
         this.stats.snapshots++;
-        this.check(st.book.replace(e.bids, e.asks, Math.max(1, tsMs), e.timestamp));
+        // Frames of one owner are applied in arrival (= venue) order; the venue timestamp is not an
+        // ordering key here (a snapshot may carry the book's older last-change time).
+        this.check(st.book.replace(e.bids, e.asks, Math.max(1, tsMs), 0));
         st.lastFrameTs = tsMs;
+        if (e.timestamp > st.venueTs) st.venueTs = e.timestamp;
         return;
       }
       case "price_change": {
@@ -266,8 +278,9 @@ export class BookReplayer {
             continue;
           }
           this.stats.levelChanges += changes.length;
-          this.check(st.book.applyChanges(changes, Math.max(1, tsMs), e.timestamp));
+          this.check(st.book.applyChanges(changes, Math.max(1, tsMs), 0));
           st.lastFrameTs = tsMs;
+          if (e.timestamp > st.venueTs) st.venueTs = e.timestamp;
         }
         groups.clear();
         return;
@@ -278,7 +291,7 @@ export class BookReplayer {
           if (st !== undefined) this.stats.notOwner++;
           return;
         }
-        this.check(st.book.changeTickSize(e.newTickSize, Math.max(1, tsMs), e.timestamp));
+        this.check(st.book.changeTickSize(e.newTickSize, Math.max(1, tsMs), 0));
         return;
       }
       case "new_market":
@@ -308,7 +321,7 @@ function snapshotOf(assetId: string, st: AssetState): CheckpointBook {
     tick: b.tickSize,
     bids: levels(b.topLevels("BID", b.levelCount("BID"))),
     asks: levels(b.topLevels("ASK", b.levelCount("ASK"))),
-    venueTs: b.lastVenueTs,
+    venueTs: st.venueTs,
     trusted: b.trusted,
     owner: st.owner,
     candidates: [...st.candidates],

@@ -82,7 +82,9 @@ export interface CheckpointBook {
 }
 export interface CheckpointPayload {
   readonly id: number;
+  /** Book worker that took this part, and how many parts the checkpoint has. */
   readonly shard?: number;
+  readonly shards?: number;
   readonly books: readonly CheckpointBook[];
 }
 export interface ConnPayload {
@@ -200,6 +202,11 @@ export class RecordBuffer {
     if (this.count === 0) this.firstMs = tsMs;
     this.lastMs = tsMs;
     this.count++;
+  }
+
+  /** The backing buffer (no allocation; bytes `[0, length)` are valid until the next append/take). */
+  get raw(): Buffer {
+    return this.buf;
   }
 
   /** The current bytes (a view; valid until the next append/take). */
