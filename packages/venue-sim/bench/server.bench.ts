@@ -12,11 +12,11 @@
 import type { AddressInfo } from "node:net";
 import { defineBenches } from "@mm/bench";
 import { WirePriceChangeSchema } from "@mm/protocol";
-import { ManualClock, type Price, type Size } from "@mm/types";
+import { ManualClock, type Price, type Size, type Usdc } from "@mm/types";
 import { Worker } from "node:worker_threads";
 import { WebSocketServer } from "ws";
 import type { LevelChange } from "../src/engine/index.js";
-import { startVenueSim } from "../src/index.js";
+import { makeUpDownMarkets, startVenueSim, VenueEngine } from "../src/index.js";
 import { priceChangeFrame } from "../src/server/wire.js";
 
 const CHUNK = 500;
@@ -132,6 +132,36 @@ async function venueRate(
   }
 }
 
+/** The engine alone (same place/cancel sequence, one no-op listener): the ceiling of the engine-driven case. */
+function engineOnlyRate(n: number): number {
+  const engine = new VenueEngine({ clock: new ManualClock(1_790_000_000_000), config: { seed: 1 } });
+  const m = makeUpDownMarkets({ seed: 1, count: 1, startTime: 1_790_000_000_000 })[0]!;
+  engine.addMarket(m.info);
+  engine.deposit("bench", 1_000_000_000_000 as Usdc);
+  let events = 0;
+  engine.subscribe(() => {
+    events++;
+  });
+  const ids: string[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0 || ids.length === 0) {
+      const r = engine.placeOrder({
+        owner: "bench",
+        tokenId: m.info.yes.tokenId,
+        side: "BUY",
+        orderType: "GTC",
+        price: (100 * (1 + ((i * 7) % 45))) as Price,
+        size: 5_000_000 as Size,
+      });
+      if (r.ok) ids.push(r.orderId);
+    } else engine.cancelOrders("bench", [ids.shift() as string]);
+  }
+  const rate = n / ((performance.now() - t0) / 1000);
+  if (events < n) throw new Error(`engine emitted ${events} events for ${n} operations`);
+  return rate;
+}
+
 async function bareRate(n: number, frame: string): Promise<number> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
   await new Promise((r) => wss.once("listening", r));
@@ -168,6 +198,7 @@ export default defineBenches([
       const n = ctx.n(200_000, 400);
       const venue = await venueRate(n, true);
       const bare = await bareRate(n, venue.sample);
+      const engineOnly = engineOnlyRate(n);
       return {
         value: Math.round(venue.rate),
         baseline: Math.round(bare),
@@ -175,6 +206,7 @@ export default defineBenches([
           frames: n,
           frameBytes: venue.frameBytes,
           engineAndServerMsgPerSec: Math.round(venue.producedPerSec),
+          engineOnlyOpsPerSec: Math.round(engineOnly),
           crossChecked: true,
         },
       };
