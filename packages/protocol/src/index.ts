@@ -287,6 +287,7 @@ export {
   buildLimitOrderV1,
   buildLimitOrderV2,
   buildMarketOrderV1,
+  buildMarketOrderV2,
   generateSalt,
   hashOrderV1,
   hashOrderV2,

@@ -16,6 +16,7 @@ import {
   buildLimitOrderV1,
   buildLimitOrderV2,
   buildMarketOrderV1,
+  buildMarketOrderV2,
   checksumAddress,
   clobAuthDigest,
   cryptoBackends,
@@ -330,6 +331,17 @@ describe("V2 orders", () => {
       expect(body.order.makerAmount).toBe("5500000");
       expect(body.order.takerAmount).toBe("10000000");
     }
+  });
+
+  it("market V2 orders use the market rounding", () => {
+    const signer = PrivateKeySigner.fromHex(PK);
+    const r = buildMarketOrderV2(
+      { tokenId: "1", side: "BUY", amount: 10_000_000, price: 3000, tickSize: 100 },
+      { signer: signer.address, maker: signer.address, signatureType: 0 },
+      5,
+      { timestampMs: 1 },
+    );
+    expect(r.ok && [r.value.makerAmount, r.value.takerAmount, r.value.expiration]).toEqual([10_000_000n, 33_333_300n, 0]);
   });
 
   it("rejects unsupported signature types and foreign signers", () => {

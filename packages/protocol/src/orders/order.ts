@@ -245,6 +245,30 @@ export interface V2Extras {
   readonly builder?: string;
 }
 
+function v2From(
+  amounts: { makerAmount: bigint; takerAmount: bigint },
+  spec: { tokenId: string; side: Side },
+  account: OrderAccount,
+  salt: UintLike,
+  extras: V2Extras,
+  expiration: number,
+): OrderV2 {
+  return {
+    salt,
+    maker: account.maker,
+    signer: account.signer,
+    tokenId: spec.tokenId,
+    makerAmount: amounts.makerAmount,
+    takerAmount: amounts.takerAmount,
+    side: spec.side,
+    signatureType: account.signatureType,
+    timestamp: extras.timestampMs,
+    metadata: extras.metadata ?? ZERO_BYTES32,
+    builder: extras.builder ?? ZERO_BYTES32,
+    expiration,
+  };
+}
+
 /** A V2/V3 limit order struct. */
 export function buildLimitOrderV2(
   spec: LimitOrderSpec,
@@ -253,21 +277,18 @@ export function buildLimitOrderV2(
   extras: V2Extras,
 ): Result<OrderV2, AmountError> {
   const a = limitOrderAmounts(spec.side, spec.price, spec.size, spec.tickSize);
-  if (!a.ok) return err(a.error);
-  return ok({
-    salt,
-    maker: account.maker,
-    signer: account.signer,
-    tokenId: spec.tokenId,
-    makerAmount: a.value.makerAmount,
-    takerAmount: a.value.takerAmount,
-    side: spec.side,
-    signatureType: account.signatureType,
-    timestamp: extras.timestampMs,
-    metadata: extras.metadata ?? ZERO_BYTES32,
-    builder: extras.builder ?? ZERO_BYTES32,
-    expiration: spec.expiration ?? 0,
-  });
+  return a.ok ? ok(v2From(a.value, spec, account, salt, extras, spec.expiration ?? 0)) : err(a.error);
+}
+
+/** A V2/V3 market (FOK/FAK) order struct: BUY spends `amount` USDC, SELL sells `amount` shares. */
+export function buildMarketOrderV2(
+  spec: MarketOrderSpec,
+  account: OrderAccount,
+  salt: UintLike,
+  extras: V2Extras,
+): Result<OrderV2, AmountError> {
+  const a = marketOrderAmounts(spec.side, spec.amount, spec.price, spec.tickSize);
+  return a.ok ? ok(v2From(a.value, spec, account, salt, extras, 0)) : err(a.error);
 }
 
 // ---- JSON bodies --------------------------------------------------------------------------------
