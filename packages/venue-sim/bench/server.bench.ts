@@ -216,7 +216,7 @@ export default defineBenches([
     name: "venue-sim/market channel msgs/s to one loopback client (channel only)",
     unit: "msg/s",
     better: "higher",
-    target: { minValue: 50_000, minRatio: 0.6 },
+    target: { minValue: 50_000, minRatio: 0.5 },
     async measure(ctx) {
       const n = ctx.n(200_000, 400);
       const venue = await venueRate(n, false);

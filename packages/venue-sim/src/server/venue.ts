@@ -541,7 +541,7 @@ export class Venue {
 
   private publishBestBidAsk(m: SimMarket, timestamp: number): void {
     if (this.marketChannel.customConnections === 0) {
-      this.lastBest.clear();
+      if (this.lastBest.size > 0) this.lastBest.clear();
       return;
     }
     for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
