@@ -1,0 +1,47 @@
+// backtester: deterministic event-driven replay through the live strategy driver and executor on a
+// virtual clock, against a queue-position venue model with latency, settlement and fees.
+export { runBacktest, type BacktestConfig, type BacktestResult, type RunProbe, type StrategySpec } from "./run.js";
+export {
+  SimVenue,
+  DEFAULT_VENUE_MODEL,
+  type CancelModel,
+  type PlaceOutcome,
+  type VenueModelConfig,
+  type VenueTrade,
+} from "./venue-model.js";
+export { SimGateway, SimUserFeed } from "./gateway.js";
+export { DelayLine } from "./delay-line.js";
+export {
+  DEFAULT_LATENCY,
+  LatencySampler,
+  LatencySpecSchema,
+  sampleLatency,
+  ZERO_LATENCY,
+  type LatencyConfig,
+  type LatencySpec,
+} from "./latency.js";
+export { Rng } from "./rng.js";
+export { Ledger } from "./ledger.js";
+export { buildSummary, fillsHash, type BacktestSummary, type FillRecord, type MarkoutSummary, type SeriesPoint } from "./summary.js";
+export {
+  EventKind,
+  EVENT_KIND_NAMES,
+  SIDE_ASK,
+  SIDE_BID,
+  TAKER_BUY,
+  TAKER_SELL,
+  TapeBuilder,
+  validateTape,
+  type Tape,
+  type TapeMeta,
+} from "./tape.js";
+export {
+  decodeTape,
+  encodeTape,
+  loadTapeCached,
+  readTapeFile,
+  tapeFromJsonLines,
+  tapeToJsonLines,
+  TapeFormatError,
+  writeTapeFile,
+} from "./tape-file.js";

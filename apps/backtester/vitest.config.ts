@@ -1,0 +1,3 @@
+import { mmVitestPreset } from "@mm/vitest-config";
+
+export default mmVitestPreset({ name: "backtester" });
