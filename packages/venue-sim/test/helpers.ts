@@ -189,7 +189,7 @@ export class Collector {
   }
 
   /** Resolves once `pred` holds (re-checked on every frame), or rejects after `ms`. */
-  async until(pred: () => boolean, ms = 3_000): Promise<void> {
+  async until(pred: () => boolean, ms = 8_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!pred()) {
       const left = deadline - Date.now();
