@@ -229,7 +229,34 @@ export class MarketFeed {
     return t;
   }
 
-  /** Drops a shard's connection as if the venue had (tests, operator "resnapshot" action). */
+  /**
+   * Asks the venue for fresh snapshots of some tokens without reconnecting (per-asset staleness:
+   * `unsubscribe` + `subscribe` on their live shards; the venue sends a `book` on subscribe). The
+   * books are untrusted until those snapshots arrive. Returns how many tokens were re-requested
+   * (tokens on shards that are not open get their snapshot on the next connect anyway).
+   */
+  resnapshot(tokens: readonly string[]): number {
+    const perShard = new Map<Shard, string[]>();
+    for (const token of tokens) {
+      const shard = this.shardOfAsset.get(token);
+      if (shard === undefined) continue;
+      const list = perShard.get(shard) ?? [];
+      list.push(token);
+      perShard.set(shard, list);
+    }
+    let n = 0;
+    for (const [shard, list] of perShard) {
+      this.books.markUntrusted(list as TokenId[]);
+      if (!shard.socket.send(JSON.stringify({ assets_ids: list, operation: "unsubscribe" }))) continue;
+      shard.socket.send(
+        JSON.stringify({ assets_ids: list, operation: "subscribe", custom_feature_enabled: this.options.customFeatures ?? false }),
+      );
+      n += list.length;
+    }
+    return n;
+  }
+
+  /** Drops a shard's connection as if the venue had (tests, operator "reconnect" action). */
   dropShard(id: number): boolean {
     const shard = this.shardsById.get(id);
     if (shard === undefined) return false;

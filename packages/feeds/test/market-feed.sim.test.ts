@@ -121,6 +121,19 @@ describe("MarketFeed against the venue simulator", () => {
     expect(await bookDiffs(sim, books, tokens)).toEqual([]);
   });
 
+  it("resnapshot(tokens): fresh books for stale assets without reconnecting", async () => {
+    const { books, feed, tokens } = await setup({}, false);
+    feed.start();
+    await eventually(() => allTrusted(books, tokens), 5_000, "snapshots");
+    const t = tokens[0]!;
+    const epoch = books.book(t)!.epoch;
+    expect(feed.resnapshot([t, "999"])).toBe(1);
+    expect(books.book(t)!.trusted).toBe(false);
+    await eventually(() => books.book(t)!.trusted && books.book(t)!.epoch === epoch + 1, 5_000, "fresh snapshot");
+    expect(feed.totals().connects).toBe(1);
+    expect(books.book(tokens[1]!)!.epoch).toBe(epoch); // others untouched
+  });
+
   it("survives duplicated and reordered frames; a resnapshot brings the books back to the venue's", async () => {
     const { sim, books, feed, tokens } = await setup();
     feed.start();
