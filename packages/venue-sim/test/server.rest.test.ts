@@ -368,6 +368,35 @@ describe("trading routes", () => {
   });
 });
 
+describe("order versions", () => {
+  it("a V2 venue reports version 2, rejects V1 bodies and accepts signed V2 orders (id = V2 EIP-712 hash)", async () => {
+    const { sim } = await startSim({ orderVersion: 2 });
+    const me = sim.credentials;
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    expect((await rest(sim.urls.clob, "GET", "/version")).body).toEqual({ version: 2 });
+    expect(await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10), creds: me })).toMatchObject({
+      status: 400,
+      body: { error: "invalid order version" },
+    });
+    const { buildLimitOrderV2, hashOrderV2, orderDomainFor, PrivateKeySigner, postOrderBodyV2, signOrderV2 } = await import("@mm/protocol");
+    const signer = PrivateKeySigner.fromHex(me.privateKey);
+    const o = buildLimitOrderV2(
+      { tokenId: yes, side: "BUY", price: 3000, size: 10_000_000, tickSize: 100 },
+      { signer: signer.address, maker: signer.address, signatureType: 0 },
+      77,
+      { timestampMs: T0 },
+    );
+    if (!o.ok) throw new Error("amounts");
+    const domain = orderDomainFor(137, false, 2)!;
+    const r = await rest<{ orderID: string }>(sim.urls.clob, "POST", "/order", {
+      body: postOrderBodyV2(signOrderV2(o.value, signer, domain), me.apiKey, "GTC"),
+      creds: me,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.orderID).toBe(hashOrderV2(o.value, domain).toLowerCase());
+  });
+});
+
 describe("Gamma and Data API", () => {
   it("Gamma encodes outcomes, outcomePrices and clobTokenIds as JSON strings; events embed markets", async () => {
     const { sim } = await startSim({ markets: 3 });

@@ -50,6 +50,8 @@ export interface ClobContext {
   readonly priceSide: () => "bid-for-buy" | "ask-for-buy";
   readonly pageSize: number;
   readonly signedOrders: SignedOrderCheck | undefined;
+  /** Order struct generation the venue accepts (§0): 1 = V1 (default), 2 = CLOB V2. */
+  readonly orderVersion: 1 | 2;
   readonly l1Verifier: L1Verifier | undefined;
   /** Order submission hook: the flow engine and tests observe placements through the engine events instead. */
 }
@@ -173,6 +175,8 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
   if (!parsed.success) return { reply: fail(400, "Invalid order payload") };
   const env = parsed.data;
   const order = env.order as unknown as Record<string, unknown>;
+  const isV1 = "nonce" in order && "feeRateBps" in order;
+  if ((ctx.orderVersion === 2) === isV1) return { reply: fail(400, "invalid order version") };
   if (env.owner !== creds.apiKey) return { reply: fail(400, "the order owner has to be the owner of the API KEY") };
   if (typeof order.signer !== "string" || order.signer.toLowerCase() !== creds.address.toLowerCase()) {
     return { reply: fail(400, "the order signer address has to be the address of the API KEY") };
@@ -331,7 +335,7 @@ export function clobRoutes(ctx: ClobContext): Route[] {
     { method: "GET", pattern: "/", auth: "none", handle: () => ok("OK") },
     { method: "GET", pattern: "/ok", auth: "none", handle: () => ok("OK") },
     { method: "GET", pattern: "/time", auth: "none", handle: () => ok(Math.floor(ctx.now() / 1000)) },
-    { method: "GET", pattern: "/version", auth: "none", handle: () => ok({ version: 1 }) },
+    { method: "GET", pattern: "/version", auth: "none", handle: () => ok({ version: ctx.orderVersion }) },
     { method: "GET", pattern: "/book", auth: "none", handle: bookOf },
     {
       method: "POST",

@@ -81,6 +81,8 @@ export interface VenueOptions {
   readonly l1Verifier?: L1Verifier;
   /** Chain id of the EIP-712 domains (default 137). */
   readonly chainId?: number;
+  /** Accepted order generation: 1 = V1 structs (default), 2 = CLOB V2 (V1 bodies ⇒ "invalid order version"). */
+  readonly orderVersion?: 1 | 2;
   /** Reference symbols and path parameters; step interval in ms (0 = manual `reference.step()`). */
   readonly reference?: { readonly symbols?: readonly ReferenceSymbolOptions[]; readonly intervalMs?: number };
 }
@@ -208,6 +210,7 @@ export class Venue {
           allMarkets: all,
           priceSide: () => this.priceSide,
           pageSize: options.pageSize ?? 100,
+          orderVersion: options.orderVersion ?? 1,
           signedOrders: options.signedOrders ?? (options.verifySignatures === false ? undefined : eip712OrderCheck(options.chainId ?? 137)),
           l1Verifier:
             options.l1Verifier ?? (options.verifySignatures === false ? undefined : eip712L1Verifier(now, options.chainId ?? 137)),
