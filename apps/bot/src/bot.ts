@@ -154,6 +154,7 @@ export class Bot {
   private readonly drivers = new Map<ConditionId, StrategyDriver>();
   private readonly router = new StrategyDriverRouter();
   private readonly resolved = new Map<ConditionId, TokenId>();
+  private readonly closedAt = new Map<ConditionId, number>();
   private readonly lastIntent = new Map<ConditionId, DesiredQuoteSet>();
   private inventoryCache: Map<string, { settled: number; pending: number }> | undefined;
   private readonly invariantProblems = new Set<string>();
@@ -303,7 +304,8 @@ export class Bot {
     this.userFeed = new UserFeed({
       url: `${ws}/user`,
       credentials: { apiKey: apiCreds.key, secret: apiCreds.secret, passphrase: apiCreds.passphrase },
-      markets: selected.map((m) => m.conditionId),
+      // Automatic selection follows new windows as they open: then every market of the key.
+      markets: cfg.markets.length > 0 ? selected.map((m) => m.conditionId) : [],
       identity: { apiKey: apiCreds.key, makerAddresses: [address, ...(signer.funder ? [signer.funder] : [])] },
       safety: (info) => this.onUserFeedDisconnect(info),
       logger: feedLog,
@@ -317,23 +319,7 @@ export class Bot {
     });
 
     // -- strategy ------------------------------------------------------------------------------
-    const inventory: InventoryReader = { inventory: (cid) => this.inventoryOf(cid) };
-    for (const m of selected) {
-      const driver = new StrategyDriver({
-        clock: this.clock,
-        strategy: this.makeStrategy(),
-        market: () => this.markets.get(m.conditionId) ?? m,
-        books: this.books,
-        references: this.references,
-        inventory,
-        output: { post: (set) => this.onIntent(set) },
-        debounceMs: cfg.strategy.debounceMs,
-        ...(this.sim !== undefined ? { openPrice: this.simOpenPrice(m.conditionId) } : {}),
-        onProblem: (p) => this.log.warn({ market: m.slug, kind: p.kind, detail: p.detail }, "strategy problem (quotes pulled)"),
-      });
-      this.drivers.set(m.conditionId, driver);
-      this.router.add(driver);
-    }
+    for (const m of selected) this.addDriver(m);
 
     // -- start ---------------------------------------------------------------------------------
     this.books.onDirty(() => queueMicrotask(() => this.onBooksDirty()));
@@ -345,11 +331,73 @@ export class Bot {
     );
     this.referenceFeed.start();
     this.marketFeed.start();
-    await this.waitFor(() => this.userFeed?.state === "open", 10_000);
+    if (!(await this.waitFor(() => this.userFeed?.state === "open", 15_000)))
+      throw new Error("the user channel did not connect within 15 s: no fills would be seen, refusing to trade");
     this.auditTimer = setInterval(() => this.audit(), 1_000);
     this.auditTimer.unref();
+    if (cfg.markets.length === 0) {
+      this.rollTimer = setInterval(() => void this.roll(), cfg.rollIntervalMs);
+      this.rollTimer.unref();
+    }
     this.log.info({ mode: this.modeLabel, runId: this.runId, journal: cfg.journalPath }, "market maker running");
   }
+
+  private addDriver(m: MarketInfo): void {
+    const driver = new StrategyDriver({
+      clock: this.clock,
+      strategy: this.makeStrategy(),
+      market: () => this.markets.get(m.conditionId) ?? m,
+      books: this.books,
+      references: this.references,
+      inventory: this.inventoryReader,
+      output: { post: (set) => this.onIntent(set) },
+      debounceMs: this.config.strategy.debounceMs,
+      ...(this.sim !== undefined ? { openPrice: this.simOpenPrice(m.conditionId) } : {}),
+      onProblem: (p) => this.log.warn({ market: m.slug, kind: p.kind, detail: p.detail }, "strategy problem (quotes pulled)"),
+    });
+    this.drivers.set(m.conditionId, driver);
+    this.router.add(driver);
+  }
+
+  private readonly inventoryReader: InventoryReader = { inventory: (cid) => this.inventoryOf(cid) };
+
+  /**
+   * Automatic selection only: when fewer than `maxMarkets` selected markets are still tradable
+   * (windows end, markets resolve), pick the next ones and add them at runtime (books, market
+   * feed subscription, executor, strategy driver).
+   */
+  private async roll(): Promise<void> {
+    if (this.stopping || this.rolling || this.client === undefined) return;
+    const now = this.clock.now();
+    const tradable = [...this.markets.values()].filter((m) => !m.closed && (m.endTime ?? Number.POSITIVE_INFINITY) > now + 120_000);
+    const wanted = this.config.maxMarkets - tradable.length;
+    if (wanted <= 0) return;
+    this.rolling = true;
+    try {
+      const found = await selectMarkets({
+        client: this.client,
+        requested: [],
+        maxMarkets: this.config.maxMarkets + this.markets.size,
+        now,
+      });
+      const fresh = found.filter((m) => !this.markets.has(m.conditionId)).slice(0, wanted);
+      for (const m of fresh) {
+        if (this.stopping) return;
+        this.markets.set(m.conditionId, m);
+        this.books.registerMarket(m);
+        this.marketFeed?.subscribe([m]);
+        this.executor?.control({ type: "market", market: m });
+        this.addDriver(m);
+        this.log.info({ market: m.slug, conditionId: m.conditionId }, "market added (next window)");
+      }
+    } catch (error) {
+      this.log.debug({ err: error instanceof Error ? error.message : String(error) }, "no further market to add yet");
+    } finally {
+      this.rolling = false;
+    }
+  }
+  private rolling = false;
+  private rollTimer: NodeJS.Timeout | undefined;
 
   private makeStrategy(): Strategy {
     const s = this.config.strategy;
@@ -404,6 +452,7 @@ export class Bot {
     const m = this.markets.get(cid) ?? [...this.markets.values()].find((x) => x.conditionId.toLowerCase() === cid);
     if (m === undefined) return;
     this.resolved.set(m.conditionId, e.winningAssetId as TokenId);
+    this.closedAt.set(m.conditionId, this.clock.now());
     const closed: MarketInfo = { ...m, active: false, closed: true };
     this.markets.set(m.conditionId, closed);
     this.log.info({ market: m.slug, winner: e.winningOutcome ?? e.winningAssetId }, "market resolved: quotes pulled");
@@ -658,6 +707,9 @@ export class Bot {
     const now = this.clock.now();
     const markets: MarketStatus[] = [];
     for (const m of this.markets.values()) {
+      // Finished windows leave the view a minute after they close (they stay in the summary).
+      const closedAt = this.closedAt.get(m.conditionId) ?? (m.endTime !== undefined && now > m.endTime ? m.endTime : undefined);
+      if (closedAt !== undefined && now - closedAt > 60_000) continue;
       const yes = this.books.book(m.yes.tokenId);
       const no = this.books.book(m.no.tokenId);
       const intent = this.lastIntent.get(m.conditionId);
@@ -761,6 +813,7 @@ export class Bot {
   async stopFeeds(): Promise<void> {
     this.stopping = true;
     if (this.auditTimer) clearInterval(this.auditTimer);
+    if (this.rollTimer) clearInterval(this.rollTimer);
     this.audit();
     await Promise.allSettled([this.marketFeed?.stop(), this.userFeed?.stop(), this.referenceFeed?.stop()]);
     await this.gateway?.close();

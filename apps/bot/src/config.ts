@@ -18,8 +18,10 @@ export const ConfigSchema = z
     dryRun: z.boolean().default(false),
     /** Slugs or condition ids. Empty: choose active BTC up/down markets automatically. */
     markets: z.array(z.string().min(1)).default([]),
-    /** How many markets automatic selection picks. */
+    /** How many markets automatic selection picks (and keeps trading as windows end). */
     maxMarkets: positiveInt.max(20).default(2),
+    /** Automatic selection: how often to look for the next windows when markets end, ms. */
+    rollIntervalMs: positiveInt.min(1_000).default(30_000),
     endpoints: z
       .object({
         clob: z.url().default("https://clob.polymarket.com"),
