@@ -241,7 +241,14 @@ export { SECONDS_THRESHOLD, toEpochMs } from "./internal/time.js";
 
 // ---- normalizers (wire → @mm/types domain) -------------------------------------------------------
 export type { NormalizeError, NormalizeReason } from "./normalize/errors.js";
-export { makerLegSide, normalizeUserOrder, parseOrderType, userFillsFromTrade, type OwnIdentity } from "./normalize/user.js";
+export {
+  makerLegSide,
+  normalizeUserOrder,
+  parseOrderType,
+  userEventsFromFrame,
+  userFillsFromTrade,
+  type OwnIdentity,
+} from "./normalize/user.js";
 export {
   fillsFromClobTrade,
   marketInfoFromClob,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeWsFrame, normalizeUserOrder, type UserTradeMessage, userFillsFromTrade } from "../src/index.js";
+import { decodeWsFrame, normalizeUserOrder, type UserTradeMessage, userEventsFromFrame, userFillsFromTrade } from "../src/index.js";
 
 const CID = "0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917";
 const YES = "21742633143463906290569050155826241533067272736897614950488156847949938836455";
@@ -139,5 +139,42 @@ describe("normalizeUserOrder", () => {
       orderType: "GTC",
       timestamp: 1_672_290_687_000,
     });
+  });
+});
+
+describe("userEventsFromFrame", () => {
+  it("turns one user frame into our domain events, in wire order, with reasons for the rest", () => {
+    const order = {
+      event_type: "order",
+      type: "PLACEMENT",
+      id: oid(7),
+      market: CID,
+      asset_id: YES,
+      side: "BUY",
+      price: "0.5",
+      original_size: "10",
+      size_matched: "0",
+      status: "LIVE",
+      timestamp: "1725842520990",
+    };
+    const t = {
+      event_type: "trade",
+      id: "t-1",
+      taker_order_id: oid(1),
+      market: CID,
+      asset_id: YES,
+      side: "BUY",
+      size: "5",
+      price: "0.5",
+      status: "MATCHED",
+      trader_side: "MAKER",
+      maker_orders: [{ order_id: oid(7), owner: ME, matched_amount: "5", price: "0.5", asset_id: YES }],
+      timestamp: "1725842521000",
+    };
+    const frame = decodeWsFrame(JSON.stringify([order, t, { ...order, id: "0xbad" }]));
+    const r = userEventsFromFrame(frame.events, { apiKey: ME });
+    expect(r.events.map((e) => e.kind)).toEqual(["order", "fill"]);
+    expect(r.events[1]).toMatchObject({ kind: "fill", orderId: oid(7), side: "SELL", size: 5_000_000, role: "MAKER", status: "MATCHED" });
+    expect(r.errors.map((e) => e.reason)).toEqual(["invalid_id"]);
   });
 });

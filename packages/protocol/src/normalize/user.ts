@@ -150,3 +150,28 @@ export function userFillsFromTrade(m: UserTradeMessage, identity: OwnIdentity): 
     return normErr("no_own_leg", `trade ${m.id}: trader_side MAKER but no maker leg is ours`);
   return ok(fills);
 }
+
+/**
+ * All user-channel events of one decoded frame as @mm/types events, in wire order: each `order` →
+ * one `UserOrderEvent`, each `trade` → OUR `UserFillEvent`s. Market events are ignored; records
+ * that do not normalize are returned with their reason (log them: a lost user event matters).
+ */
+export function userEventsFromFrame(
+  events: readonly { readonly kind: string }[],
+  identity: OwnIdentity,
+): { readonly events: (UserOrderEvent | UserFillEvent)[]; readonly errors: NormalizeError[] } {
+  const out: (UserOrderEvent | UserFillEvent)[] = [];
+  const errors: NormalizeError[] = [];
+  for (const e of events) {
+    if (e.kind === "user_order") {
+      const r = normalizeUserOrder(e as UserOrderMessage);
+      if (r.ok) out.push(r.value);
+      else errors.push(r.error);
+    } else if (e.kind === "user_trade") {
+      const r = userFillsFromTrade(e as UserTradeMessage, identity);
+      if (r.ok) out.push(...r.value);
+      else errors.push(r.error);
+    }
+  }
+  return { events: out, errors };
+}
