@@ -232,4 +232,3 @@ function lastMid(series: readonly SeriesPoint[], m: number): number | undefined 
   }
   return undefined;
 }
-
