@@ -9,7 +9,7 @@
  * Nothing reads wall time; every random draw comes from streams derived from `seed`.
  */
 import { BookStore, type LevelInput, ReferenceCache } from "@mm/caches";
-import { type ExecutorConfigInput, ExecutorActor, type ExecutorStats, type JournalSink } from "@mm/executor";
+import { type ExecutorConfigInput, ExecutorActor, type JournalSink } from "@mm/executor";
 import {
   type BandsStrategyConfig,
   type InventoryReader,
@@ -61,7 +61,7 @@ export interface BacktestResult {
   readonly summaryJson: string;
   readonly fills: readonly FillRecord[];
   readonly series: readonly SeriesPoint[];
-  readonly executorStats: ExecutorStats;
+  readonly executorStats: ReturnType<ExecutorActor["stats"]>;
 }
 
 /** Hooks for tests and tools: a look inside while the run goes. */
