@@ -119,7 +119,7 @@ export function orderBody(
   price: number,
   size: number,
   orderType: "GTC" | "GTD" | "FOK" | "FAK" = "GTC",
-  extra: { postOnly?: boolean; expiration?: number; tick?: TickSize } = {},
+  extra: { postOnly?: boolean; expiration?: number; tick?: TickSize; negRisk?: boolean } = {},
 ) {
   const signer = signerOf(creds.privateKey);
   const o = buildLimitOrderV1(
@@ -135,7 +135,7 @@ export function orderBody(
     salt++,
   );
   if (!o.ok) throw new Error(`bad amounts: ${JSON.stringify(o.error)}`);
-  const domain = orderDomainFor(137, false, 1);
+  const domain = orderDomainFor(137, extra.negRisk ?? false, 1);
   if (domain === undefined) throw new Error("no domain");
   return postOrderBodyV1(
     signOrderV1(o.value, signer, domain),

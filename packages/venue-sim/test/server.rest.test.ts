@@ -368,6 +368,23 @@ describe("trading routes", () => {
   });
 });
 
+describe("neg-risk markets", () => {
+  it("orders must be signed against the Neg Risk CTF Exchange, else invalid signature", async () => {
+    const { sim } = await startSim({ negRisk: true });
+    const me = sim.credentials;
+    const yes = sim.venue.allMarkets()[0]!.info.yes.tokenId;
+    expect((await rest(sim.urls.clob, "GET", `/neg-risk?token_id=${yes}`)).body).toEqual({ neg_risk: true });
+    expect(await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10), creds: me })).toMatchObject({
+      status: 400,
+      body: { error: "invalid signature" },
+    });
+    expect(
+      (await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, yes, "BUY", 0.3, 10, "GTC", { negRisk: true }), creds: me }))
+        .status,
+    ).toBe(200);
+  });
+});
+
 describe("order versions", () => {
   it("a V2 venue reports version 2, rejects V1 bodies and accepts signed V2 orders (id = V2 EIP-712 hash)", async () => {
     const { sim } = await startSim({ orderVersion: 2 });

@@ -156,6 +156,7 @@ export class OrderFlow {
       windowMs: this.options.windowMs,
       symbol: this.options.symbol,
       firstIndex: this.nextIndex++,
+      negRisk: m.info.negRisk,
     })[0];
     if (next === undefined) return;
     this.latestStart = next.startTime;

@@ -43,6 +43,8 @@ export interface MarketGenOptions {
   readonly symbol?: string;
   /** First index (markets rolled in later continue the numbering). */
   readonly firstIndex?: number;
+  /** Neg-risk markets: orders must be signed against the Neg Risk CTF Exchange domain. */
+  readonly negRisk?: boolean;
 }
 
 export function makeUpDownMarkets(o: MarketGenOptions): SimMarket[] {
@@ -68,7 +70,7 @@ export function makeUpDownMarkets(o: MarketGenOptions): SimMarket[] {
         no: { tokenId: tokenId(tokenIdFrom(`no|${tag}`)), label: "Down" },
         tickSize: o.tickSize ?? 100,
         minOrderSize: o.minOrderSize ?? (5_000_000 as Size),
-        negRisk: false,
+        negRisk: o.negRisk ?? false,
         startTime: start,
         endTime: end,
         active: true,

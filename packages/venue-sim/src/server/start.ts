@@ -10,6 +10,8 @@ export interface VenueSimOptions extends Omit<VenueOptions, "seed"> {
   readonly markets?: number;
   /** Window of each market (default 15 min). */
   readonly windowMs?: number;
+  /** Generate neg-risk markets (orders signed against the Neg Risk CTF Exchange); default false. */
+  readonly negRisk?: boolean;
   /** Simulated order flow (default on); an object tunes it. */
   readonly flow?: boolean | Partial<FlowOptions>;
 }
@@ -37,6 +39,7 @@ export async function startVenueSim(options: VenueSimOptions = {}): Promise<Venu
     startTime: start,
     windowMs,
     staggerMs: Math.max(60_000, Math.floor(windowMs / Math.max(1, options.markets ?? 3))),
+    ...(options.negRisk !== undefined ? { negRisk: options.negRisk } : {}),
   })) {
     venue.addMarket(m);
   }
