@@ -106,10 +106,22 @@ export async function marketInfoOf(
       closed: false,
     };
   }
+  const startTime = windowStartFromSlug(g.slug) ?? g.startTime;
   return {
     ...info,
     slug: info.slug || g.slug,
-    ...(g.startTime !== undefined ? { startTime: g.startTime } : {}),
+    ...(startTime !== undefined ? { startTime } : {}),
     ...(info.endTime === undefined && g.endTime !== undefined ? { endTime: g.endTime } : {}),
   };
+}
+
+/**
+ * Up/down slugs end in the window's start, unix seconds (`btc-updown-15m-1763460000`). Gamma's
+ * `startDate` is the market's creation time, so the slug is the better source when it parses.
+ */
+export function windowStartFromSlug(slug: string): number | undefined {
+  const m = /-updown-\d+[mh]-(\d{9,11})$/.exec(slug);
+  if (m === null) return undefined;
+  const sec = Number(m[1]);
+  return Number.isSafeInteger(sec) && sec > 0 ? sec * 1000 : undefined;
 }
