@@ -368,6 +368,57 @@ describe("trading routes", () => {
   });
 });
 
+describe("worked examples (POLYMARKET.md §6)", () => {
+  it("signed amounts become the documented price and size on the venue", async () => {
+    const { sim } = await startSim();
+    const me = sim.credentials;
+    const [a, b] = sim.venue.allMarkets();
+    sim.venue.fund({ apiKey: me.apiKey, market: a!.info.conditionId, shares: "50" });
+    sim.venue.fund({ apiKey: me.apiKey, market: b!.info.conditionId, shares: "50" });
+    sim.venue.applyFault({ type: "tick_size", market: b!.info.conditionId, tickSize: "0.001" });
+    const cases = [
+      {
+        token: a!.info.yes.tokenId,
+        side: "BUY" as const,
+        size: 10,
+        price: 0.55,
+        tick: 100 as const,
+        maker: "5500000",
+        taker: "10000000",
+        wire: ["10", "0.55"],
+      },
+      {
+        token: a!.info.no.tokenId,
+        side: "SELL" as const,
+        size: 10,
+        price: 0.55,
+        tick: 100 as const,
+        maker: "10000000",
+        taker: "5500000",
+        wire: ["10", "0.55"],
+      },
+      {
+        token: b!.info.yes.tokenId,
+        side: "BUY" as const,
+        size: 12.345,
+        price: 0.333,
+        tick: 10 as const,
+        maker: "4109220",
+        taker: "12340000",
+        wire: ["12.34", "0.333"],
+      },
+    ];
+    for (const c of cases) {
+      const body = orderBody(me, c.token, c.side, c.price, c.size, "GTC", { tick: c.tick });
+      expect([body.order.makerAmount, body.order.takerAmount]).toEqual([c.maker, c.taker]);
+      const r = await rest<{ orderID: string }>(sim.urls.clob, "POST", "/order", { body, creds: me });
+      expect(r.status).toBe(200);
+      const o = (await rest<Record<string, string>>(sim.urls.clob, "GET", `/data/order/${r.body.orderID}`, { creds: me })).body;
+      expect([o.original_size, o.price, o.side]).toEqual([...c.wire, c.side]);
+    }
+  });
+});
+
 describe("neg-risk markets", () => {
   it("orders must be signed against the Neg Risk CTF Exchange, else invalid signature", async () => {
     const { sim } = await startSim({ negRisk: true });
