@@ -136,9 +136,9 @@ export class UserFeed {
     return this.socket.stop();
   }
 
-  /** Next event, waiting if none is queued. */
-  take(): Promise<UserEvent> {
-    return this.queue.take();
+  /** Next event, waiting if none is queued. An abort rejects the wait; no event is lost by it. */
+  take(signal?: AbortSignal): Promise<UserEvent> {
+    return this.queue.take(signal);
   }
 
   /** Next event if one is queued. */
@@ -146,9 +146,18 @@ export class UserFeed {
     return this.queue.poll();
   }
 
-  /** Every event, in order, for as long as the caller iterates. */
-  async *events(): AsyncGenerator<UserEvent, never, undefined> {
-    for (;;) yield await this.queue.take();
+  /** Every event, in order, until `signal` aborts (then the iteration ends; queued events stay takeable). */
+  async *events(signal?: AbortSignal): AsyncGenerator<UserEvent, void, undefined> {
+    for (;;) {
+      let event: UserEvent;
+      try {
+        event = await this.queue.take(signal);
+      } catch (e) {
+        if (signal?.aborted) return;
+        throw e;
+      }
+      yield event;
+    }
   }
 
   /** Runs the feed for the lifetime of the enclosing Effect scope (start on acquire, stop on release). */

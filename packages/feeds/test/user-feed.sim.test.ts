@@ -128,6 +128,24 @@ describe("UserFeed against the venue simulator", () => {
     expect(safetyLog).toHaveLength(0);
   });
 
+  it("events(signal) iterates until aborted; events arriving afterwards stay queued", async () => {
+    const { sim, feed, token } = await setup();
+    feed.start();
+    await listening(sim);
+    const ac = new AbortController();
+    const got: string[] = [];
+    const loop = (async () => {
+      for await (const e of feed.events(ac.signal)) got.push(e.kind);
+    })();
+    placeBid(sim, token);
+    await eventually(() => got.length === 1, 5_000, "first event");
+    ac.abort();
+    await loop; // the iteration ends instead of hanging
+    placeBid(sim, token);
+    await eventually(() => feed.queued === 1, 5_000, "queued after abort");
+    expect(feed.poll()?.kind).toBe("order");
+  });
+
   it("delivers our maker fill when another account's order crosses ours", async () => {
     const { sim, feed, token } = await setup();
     const market = sim.venue.allMarkets()[0]!.info;

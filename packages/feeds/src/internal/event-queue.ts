@@ -64,9 +64,26 @@ export class BackpressureQueue<T> {
     return v;
   }
 
-  take(): Promise<T> {
+  /**
+   * Next value, waiting if the queue is empty. With `signal`, an abort rejects the wait and
+   * withdraws it, so a value offered later stays queued (aborting never loses an event).
+   */
+  take(signal?: AbortSignal): Promise<T> {
     if (this.count > 0) return Promise.resolve(this.poll() as T);
-    return new Promise<T>((resolve) => this.waiters.push(resolve));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const waiter = (value: T): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   private growBuffer(): void {
