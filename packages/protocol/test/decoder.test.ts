@@ -265,3 +265,17 @@ describe("price fast path", () => {
     }
   });
 });
+
+describe("toEpochMs", () => {
+  it("reads ms, seconds, numbers and ISO text; rejects garbage instead of guessing", async () => {
+    const { toEpochMs } = await import("../src/index.js");
+    expect(toEpochMs("1725868885871")).toBe(1_725_868_885_871);
+    expect(toEpochMs("1725868885")).toBe(1_725_868_885_000);
+    expect(toEpochMs(1710000000)).toBe(1_710_000_000_000);
+    expect(toEpochMs("2024-01-01T00:00:00Z")).toBe(Date.UTC(2024, 0, 1));
+    expect(toEpochMs("2026-05-09 02:07:01+00")).toBe(Date.UTC(2026, 4, 9, 2, 7, 1));
+    expect(toEpochMs("2027-12-31")).toBe(Date.UTC(2027, 11, 31));
+    for (const bad of ["", "1.5", "abc", "12:00", "-5", "1725868885.123", null, undefined, Number.NaN, -1])
+      expect(toEpochMs(bad)).toBeUndefined();
+  });
+});

@@ -6,6 +6,8 @@
 /** Values below this are taken as seconds (1e11 ms is 1973; 1e11 s is year 5138). */
 export const SECONDS_THRESHOLD = 1e11;
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:$|[T ]\d{2}:\d{2})/;
+
 /** Digit string / number (seconds or ms) / ISO-8601 text → epoch ms; undefined when absent, empty or invalid. */
 export function toEpochMs(value: unknown): number | undefined {
   if (typeof value === "number") {
@@ -26,8 +28,9 @@ export function toEpochMs(value: unknown): number | undefined {
     if (len > 16) return undefined;
     return n < SECONDS_THRESHOLD ? n * 1000 : n;
   }
-  // Not all digits: ISO text ("2024-01-01T00:00:00Z", "2026-05-09 02:07:01+00").
-  if (len > 40) return undefined;
+  // Not all digits: only ISO-8601-looking text ("2024-01-01T00:00:00Z", "2026-05-09 02:07:01+00");
+  // V8's lenient Date.parse would otherwise turn garbage such as "1.5" into a date.
+  if (len > 40 || !ISO_DATE.test(value)) return undefined;
   let t = Date.parse(value);
   if (Number.isNaN(t)) t = Date.parse(value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
   return Number.isNaN(t) ? undefined : t;
