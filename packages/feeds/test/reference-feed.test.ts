@@ -51,6 +51,33 @@ describe("ReferenceFeed against the simulator's Binance-like server", () => {
     expect(feed.stats.restRequests - polled).toBeLessThanOrEqual(1);
   });
 
+  it("follows several symbols over the combined stream", async () => {
+    const sim = await startSim({
+      flow: false,
+      reference: {
+        intervalMs: 20,
+        symbols: [
+          { symbol: "BTCUSDT", initialPrice: 96_500 },
+          { symbol: "ETHUSDT", initialPrice: 3_400 },
+        ],
+      },
+    });
+    cleanups.push(() => sim.stop());
+    const cache = new ReferenceCache();
+    const feed = new ReferenceFeed({ wsUrl: sim.urls.binanceWs, symbols: ["BTCUSDT", "ethusdt"], cache, ws: { pingIntervalMs: 500 } });
+    cleanups.push(() => feed.stop());
+    feed.start();
+    await eventually(
+      () => (cache.reference("BTCUSDT")?.updateCount ?? 0) > 2 && (cache.reference("ETHUSDT")?.updateCount ?? 0) > 2,
+      5_000,
+      "both",
+    );
+    expect(cache.reference("ETHUSDT")!.mid).toBeGreaterThan(1_000);
+    expect(cache.reference("ETHUSDT")!.mid).toBeLessThan(10_000);
+    expect(cache.reference("BTCUSDT")!.mid).toBeGreaterThan(50_000);
+    expect(feed.stats.decodeErrors).toBe(0);
+  });
+
   it("never polls faster than 20 Hz whatever the settings", () => {
     const feed = new ReferenceFeed({
       restUrl: "http://127.0.0.1:9",
