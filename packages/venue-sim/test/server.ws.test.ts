@@ -131,6 +131,33 @@ describe("market channel", () => {
   });
 });
 
+describe("automatic tick size", () => {
+  it("a trade beyond 0.96 switches the market to 0.001 with tick_size_change and a fresh book", async () => {
+    const { sim } = await startSim();
+    const me = sim.credentials;
+    const other = addAccount(sim);
+    const m = sim.venue.allMarkets()[0]!;
+    const c = await Collector.open(`${sim.urls.ws}/market`);
+    c.send({ assets_ids: [m.info.yes.tokenId, m.info.no.tokenId], type: "market" });
+    await c.until(() => c.of("book").length === 2);
+    await rest(sim.urls.clob, "POST", "/order", { body: orderBody(me, m.info.yes.tokenId, "BUY", 0.97, 40), creds: me });
+    // 40 × 0.03 = $1.20: above the $1 marketable minimum
+    const t = await rest(sim.urls.clob, "POST", "/order", { body: orderBody(other, m.info.no.tokenId, "BUY", 0.03, 40), creds: other });
+    expect(t.status).toBe(200);
+    await c.until(() => c.of("tick_size_change").length === 2);
+    expect(c.of("tick_size_change").map((e) => [e.asset_id, e.old_tick_size, e.new_tick_size])).toEqual(
+      expect.arrayContaining([
+        [m.info.yes.tokenId, "0.01", "0.001"],
+        [m.info.no.tokenId, "0.01", "0.001"],
+      ]),
+    );
+    expect((await rest(sim.urls.clob, "GET", `/tick-size?token_id=${m.info.yes.tokenId}`)).body).toEqual({ minimum_tick_size: 0.001 });
+    const after = c.events.findIndex((e) => e.event_type === "tick_size_change");
+    await c.until(() => c.events.slice(after).some((e) => e.event_type === "book"));
+    expectMarketValid(c);
+  });
+});
+
 describe("user channel", () => {
   it("rejects bad credentials by closing the socket", async () => {
     const { sim } = await startSim();
