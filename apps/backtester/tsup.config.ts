@@ -1,3 +1,3 @@
 import { mmTsupConfig } from "@mm/tsup-config";
 
-export default mmTsupConfig({ entry: ["src/index.ts", "src/cli.ts"] });
+export default mmTsupConfig({ entry: ["src/index.ts", "src/cli.ts", "src/sweep-worker.ts"] });

@@ -45,3 +45,7 @@ export {
   TapeFormatError,
   writeTapeFile,
 } from "./tape-file.js";
+export { generateSyntheticSession, syntheticMarket, type SyntheticSessionOptions } from "./synthetic.js";
+export { renderReport, type ReportInput } from "./report.js";
+export { ConfigError, parseRunConfig, RunConfigSchema, type RunConfigFile } from "./config.js";
+export { expandGrid, runSweep, withParam, type SweepOptions, type SweepRow, type SweepTable } from "./sweep.js";

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * mm-backtest: generate, convert and replay sessions.
+ *
+ *   mm-backtest synth   --seed 7 [--minutes 15] --out session.mmtape [--jsonl session.jsonl]
+ *   mm-backtest convert --in session.jsonl --out session.mmtape
+ *   mm-backtest run     --tape session.(mmtape|jsonl) --config run.json [--seed N] [--out-dir out] [--cache-dir .bt-cache]
+ *   mm-backtest sweep   --tape session.mmtape --config run.json --grid grid.json [--workers 2] [--out sweep.json]
+ *
+ * `run` writes summary.json, fills.jsonl and report.html into --out-dir and prints the summary.
+ * Exit codes: 0 ok, 2 bad usage / config / input.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, parseRunConfig } from "./config.js";
+import { renderReport } from "./report.js";
+import { runBacktest } from "./run.js";
+import { runSweep } from "./sweep.js";
+import { generateSyntheticSession } from "./synthetic.js";
+import type { Tape } from "./tape.js";
+import { loadTapeCached, readTapeFile, TapeFormatError, tapeFromJsonLines, tapeToJsonLines, writeTapeFile } from "./tape-file.js";
+
+class UsageError extends Error {}
+
+function loadTape(path: string, cacheDir: string | undefined): Tape {
+  if (path.endsWith(".mmtape")) return readTapeFile(path);
+  if (cacheDir) return loadTapeCached(path, cacheDir).tape;
+  return tapeFromJsonLines(readFileSync(path, "utf8"));
+}
+
+function need(v: string | undefined, name: string): string {
+  if (v === undefined || v === "") throw new UsageError(`missing --${name}`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      seed: { type: "string" },
+      minutes: { type: "string" },
+      out: { type: "string" },
+      jsonl: { type: "string" },
+      in: { type: "string" },
+      tape: { type: "string" },
+      config: { type: "string" },
+      "out-dir": { type: "string" },
+      "cache-dir": { type: "string" },
+      grid: { type: "string" },
+      workers: { type: "string" },
+    },
+    strict: true,
+  });
+  switch (cmd) {
+    case "synth": {
+      const seed = Number(need(values.seed, "seed"));
+      const minutes = Number(values.minutes ?? "15");
+      if (!Number.isInteger(seed) || !(minutes > 0)) throw new UsageError("--seed must be an integer and --minutes > 0");
+      const tape = generateSyntheticSession({ seed, durationMs: minutes * 60_000 });
+      writeTapeFile(need(values.out, "out"), tape);
+      if (values.jsonl) writeFileSync(values.jsonl, tapeToJsonLines(tape));
+      process.stdout.write(`${JSON.stringify({ events: tape.length, out: values.out })}\n`);
+      return 0;
+    }
+    case "convert": {
+      const tape = tapeFromJsonLines(readFileSync(need(values.in, "in"), "utf8"));
+      writeTapeFile(need(values.out, "out"), tape);
+      process.stdout.write(`${JSON.stringify({ events: tape.length, out: values.out })}\n`);
+      return 0;
+    }
+    case "run": {
+      const tape = loadTape(need(values.tape, "tape"), values["cache-dir"]);
+      const config = parseRunConfig(JSON.parse(readFileSync(need(values.config, "config"), "utf8")));
+      const seeded = values.seed !== undefined ? { ...config, seed: Number(values.seed) } : config;
+      const result = runBacktest(tape, seeded);
+      const outDir = resolve(values["out-dir"] ?? "backtest-out");
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(join(outDir, "summary.json"), `${result.summaryJson}\n`);
+      writeFileSync(join(outDir, "fills.jsonl"), result.fills.map((f) => JSON.stringify(f)).join("\n") + (result.fills.length ? "\n" : ""));
+      writeFileSync(
+        join(outDir, "report.html"),
+        renderReport({
+          summary: result.summary,
+          series: result.series,
+          fills: result.fills,
+          marketNames: tape.markets.map((m) => m.question),
+        }),
+      );
+      process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      return 0;
+    }
+    case "sweep": {
+      const tapePath = resolve(need(values.tape, "tape"));
+      if (!tapePath.endsWith(".mmtape")) throw new UsageError("sweep reads a binary .mmtape (use convert first)");
+      const config = JSON.parse(readFileSync(need(values.config, "config"), "utf8")) as unknown;
+      parseRunConfig(config);
+      const grid = JSON.parse(readFileSync(need(values.grid, "grid"), "utf8")) as Record<string, unknown[]>;
+      const table = await runSweep({ tapePath, baseConfig: config, grid, workers: Number(values.workers ?? "2") });
+      const text = `${JSON.stringify(table, null, 2)}\n`;
+      if (values.out) writeFileSync(values.out, text);
+      process.stdout.write(text);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${cmd ?? ""}" (synth | convert | run | sweep)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
+      process.stderr.write(`mm-backtest: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      e instanceof TapeFormatError ||
+      e instanceof SyntaxError ||
+      e instanceof RangeError
+    ) {
+      process.stderr.write(`mm-backtest: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`mm-backtest: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
