@@ -96,6 +96,10 @@ describe("userFillsFromTrade", () => {
 
   it("reports missing identity, foreign trades and unknown statuses", () => {
     expect(userFillsFromTrade(trade({}), {})).toMatchObject({ ok: false, error: { reason: "no_identity" } });
+    expect(userFillsFromTrade(trade({}), { apiKey: "", makerAddresses: [""] })).toMatchObject({
+      ok: false,
+      error: { reason: "no_identity" },
+    });
     expect(userFillsFromTrade(trade({}), { apiKey: "nobody" })).toMatchObject({ ok: false, error: { reason: "no_own_leg" } });
     expect(userFillsFromTrade(trade({ status: "WEIRD" }), { apiKey: ME })).toMatchObject({
       ok: false,

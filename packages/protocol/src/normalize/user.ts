@@ -81,7 +81,12 @@ export function makerLegSide(trade: Pick<UserTradeMessage, "assetId" | "side">, 
  * OUR fills in one trade message, one per (tradeId, orderId). Returns an error when the message is
  * malformed, has an unknown status, or says we were MAKER but no leg matches our identity.
  */
-export function userFillsFromTrade(m: UserTradeMessage, identity: OwnIdentity): Result<UserFillEvent[], NormalizeError> {
+export function userFillsFromTrade(m: UserTradeMessage, given: OwnIdentity): Result<UserFillEvent[], NormalizeError> {
+  // An empty key or address must never match the empty owner of a malformed leg.
+  const identity: OwnIdentity = {
+    ...(given.apiKey ? { apiKey: given.apiKey } : {}),
+    makerAddresses: (given.makerAddresses ?? []).filter((a) => a.length > 0),
+  };
   if (m.status === undefined) return normErr("unknown_status", `trade status ${JSON.stringify(m.rawStatus.slice(0, 40))}`);
   const tradeId = parseTradeId(m.id);
   if (!tradeId.ok) return normErr("invalid_id", `trade id: ${tradeId.error.reason}`);
