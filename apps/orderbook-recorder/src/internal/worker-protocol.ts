@@ -33,6 +33,7 @@ export interface WorkerStats {
     decodeErrors: number;
     notOwner: number;
     snapshots: number;
+    levelChanges: number;
   };
   readonly decoder: { frames: number; events: number; rejectedEvents: number; unknownEvents: number };
 }
