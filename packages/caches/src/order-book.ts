@@ -65,9 +65,9 @@ export class OrderBook implements BookView {
   lastRejectIndex = -1;
   /** Levels dropped by the last tick-size change because they were off the new grid. */
   lastTickChangeDropped = 0;
-  /** Frame marker used by `BookStore` to touch each book once per multi-token frame. */
+  /** @internal Frame marker used by `BookStore` to touch each book once per multi-token frame. */
   frameMark = 0;
-  /** Set by `BookStore` while the book is in its dirty set. */
+  /** @internal Set by `BookStore` while the book is in its dirty set. */
   queued = false;
 
   constructor(tokenId: TokenId, tickSize: TickSize, conditionId?: ConditionId) {
@@ -412,13 +412,13 @@ export class OrderBook implements BookView {
   // ------------------------------------------------------------------------------------------
   // For BookStore's multi-token frames: validate every entry first, then write, then commit.
 
-  /** Writes a level that `checkLevel` accepted. Does not bump counters; call `commitFrame` after. */
+  /** @internal Writes a level that `checkLevel` accepted. Does not bump counters; call `commitFrame` after. */
   writeValidated(side: BookSide, price: number, size: number): void {
     if (side === "BID") this.bids.set(price / this.tick, size);
     else this.asks.set(this.maxSlot - price / this.tick, size);
   }
 
-  /** Marks a frame as applied: update count, receive time, venue timestamp (when given). */
+  /** @internal Marks a frame as applied: update count, receive time, venue timestamp (when given). */
   commitFrame(receivedAt: number, venueTs: number): void {
     this._updateCount++;
     this._lastUpdateAt = receivedAt;
