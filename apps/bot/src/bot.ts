@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { BookStore, ReferenceCache } from "@mm/caches";
 import { ExecutorActor, type ExecutorMode, type JournalEntry, type JournalSink } from "@mm/executor";
-import { type DisconnectInfo, MarketFeed, UserFeed } from "@mm/feeds";
+import { type DisconnectInfo, MarketFeed, ReferenceFeed, UserFeed } from "@mm/feeds";
 import { createGateway, type Gateway } from "@mm/gateway";
 import { PolymarketClient } from "@mm/ingestion";
 import type { ApiCredentials, MarketEvent } from "@mm/protocol";
@@ -53,7 +53,6 @@ import type { HealthComponent } from "./http-server.js";
 import { marketInfoOf, selectMarkets } from "./market-selection.js";
 import { BotMetrics } from "./metrics.js";
 import { PnlTracker } from "./pnl.js";
-import { ReferenceFeed } from "./reference-feed.js";
 import { startSimVenue } from "./sim-venue.js";
 import type { BotStatus, FeedHealth, MarketStatus } from "./status-view.js";
 import { addressOf, deriveApiCredentials, VenueRest } from "./venue-rest.js";
@@ -189,14 +188,14 @@ export class Bot {
   async start(): Promise<void> {
     const cfg = this.config;
     // -- endpoints and credentials --------------------------------------------------------------
-    let endpoints: { clob: string; gamma: string; data: string; ws: string; binanceWs: string };
+    let endpoints: { clob: string; gamma: string; data: string; ws: string; binance: string; binanceWs: string };
     let apiCreds: ApiCredentials;
     let privateKey: string;
     let signer: { funder?: string; signatureType?: 0 | 1 | 2; chainId?: number } = {};
     if (cfg.mode === "sim") {
       this.sim = await startSimVenue(cfg);
       const u = this.sim.urls;
-      endpoints = { clob: u.clob, gamma: u.gamma, data: u.data, ws: u.ws, binanceWs: u.binanceWs };
+      endpoints = { clob: u.clob, gamma: u.gamma, data: u.data, ws: u.ws, binance: u.binance, binanceWs: u.binanceWs };
       const c = this.sim.credentials;
       apiCreds = { key: c.apiKey, secret: c.secret, passphrase: c.passphrase };
       privateKey = c.privateKey;
@@ -312,9 +311,10 @@ export class Bot {
     });
     this.referenceFeed = new ReferenceFeed({
       wsUrl: endpoints.binanceWs,
+      restUrl: endpoints.binance,
       symbols: [cfg.reference.symbol],
       cache: this.references,
-      now: () => this.clock.now(),
+      clock: this.clock,
       logger: feedLog,
     });
 
@@ -662,11 +662,14 @@ export class Bot {
     }
     if (this.referenceFeed !== undefined) {
       const snap = this.references.reference(this.config.reference.symbol);
+      const rf = this.referenceFeed;
+      // "rest" = the stream is down or quiet and the feed polls REST meanwhile.
+      const state = rf.mode === "ws" ? "open" : rf.mode === "rest" ? "rest-fallback" : (rf.wsState ?? "down");
       out.push({
         name: "reference",
-        state: this.referenceFeed.state,
+        state,
         ...(snap !== undefined ? { lastMessageAgeMs: now - snap.receivedAt } : {}),
-        reconnects: this.referenceFeed.socketStats.reconnects,
+        reconnects: rf.socketStats?.reconnects ?? 0,
       });
     }
     return out;

@@ -32,7 +32,14 @@ async function finish(bot: Bot, config: Readonly<BotConfig>): Promise<void> {
   await shutdownBot(bot);
   const summary = bot.summary();
   expect(summary.invariantViolations).toBe(0);
-  expect(bot.balanceCheck?.mismatches.join("; ")).toBe("");
+  if ((bot.balanceCheck?.mismatches.length ?? 0) > 0)
+    console.error(
+      "MISMATCH",
+      JSON.stringify(bot.balanceCheck),
+      JSON.stringify(bot.executor!.stats().rejectsByReason),
+      bot.executor!.stats().failedReversals,
+    );
+  expect(bot.balanceCheck?.mismatches.join("; "), "balance mismatches").toBe("");
   expect(summary.venueBalancesMatch).toBe(true);
   // Nothing lost in the journal: every entry handed over is in the database, in seq order.
   expect(bot.journalCheck).toBeDefined();
