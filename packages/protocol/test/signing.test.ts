@@ -335,6 +335,57 @@ describe("V2 orders", () => {
     }
   });
 
+  it("random V2/V3 orders hash like viem's hashTypedData", () => {
+    const V2_TYPES = {
+      Order: [
+        { name: "salt", type: "uint256" },
+        { name: "maker", type: "address" },
+        { name: "signer", type: "address" },
+        { name: "tokenId", type: "uint256" },
+        { name: "makerAmount", type: "uint256" },
+        { name: "takerAmount", type: "uint256" },
+        { name: "side", type: "uint8" },
+        { name: "signatureType", type: "uint8" },
+        { name: "timestamp", type: "uint256" },
+        { name: "metadata", type: "bytes32" },
+        { name: "builder", type: "bytes32" },
+      ],
+    } as const;
+    const hex = (n: number) =>
+      fc.uint8Array({ minLength: n, maxLength: n }).map((b) => `0x${Buffer.from(b).toString("hex")}` as `0x${string}`);
+    fc.assert(
+      fc.property(
+        fc.record({
+          salt: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          maker: hex(20),
+          signer: hex(20),
+          tokenId: fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+          makerAmount: fc.bigInt({ min: 0n, max: 10n ** 18n }),
+          takerAmount: fc.bigInt({ min: 0n, max: 10n ** 18n }),
+          side: fc.constantFrom("BUY" as const, "SELL" as const),
+          signatureType: fc.constantFrom(0, 1, 2),
+          timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
+          metadata: hex(32),
+          builder: hex(32),
+          version: fc.constantFrom(2 as const, 3 as const),
+          negRisk: fc.boolean(),
+        }),
+        (o) => {
+          const domain = orderDomainFor(137, o.negRisk, o.version)!;
+          const ours = hashOrderV2({ ...o, tokenId: String(o.tokenId), expiration: 0 }, domain);
+          const theirs = hashTypedData({
+            domain: { ...domain, verifyingContract: domain.verifyingContract as `0x${string}` },
+            primaryType: "Order",
+            types: V2_TYPES,
+            message: { ...o, side: o.side === "BUY" ? 0 : 1, timestamp: BigInt(o.timestamp) },
+          });
+          expect(ours).toBe(theirs);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("market V2 orders use the market rounding", () => {
     const signer = PrivateKeySigner.fromHex(PK);
     const r = buildMarketOrderV2(
