@@ -15,8 +15,8 @@
  *
  * Reclamation without per-update bookkeeping: pages that became empty are returned to the free
  * list (a) when a rescan walks over them, (b) by a sweep before the pool would grow, and (c) on
- * `clear`/`compact` (every snapshot). So the pool grows only when the live pages need it, and a
- * snapshot shrinks it back to about twice the live pages.
+ * `clear`/`compact` (every snapshot). So the pool grows (by 1.5×) only when the live pages need
+ * it, and a snapshot shrinks an oversized pool back to ~1.25× the live pages.
  *
  * Callers validate inputs (index in range, size a safe non-negative integer); this class does not.
  */
@@ -119,14 +119,14 @@ export class PagedLevels {
   }
 
   /**
-   * Gives memory back: frees empty pages, and when the pool is more than twice what the live pages
-   * need, moves them into a right-sized pool. O(pool); called after snapshots, not per update.
+   * Gives memory back: frees empty pages and, when the pool exceeds 1.5 × (1.25 × live pages),
+   * moves the live pages into a pool of 1.25 × their number. O(pool); after snapshots only.
    */
   compact(): void {
     this.sweep();
     const live = this.used - this.freeTop;
-    const target = Math.min(this.numPages, Math.max(MIN_POOL_PAGES, ceilPow2(live)));
-    if (this.cap <= 2 * target) return;
+    const target = Math.min(this.numPages, Math.max(MIN_POOL_PAGES, Math.ceil(live * 1.25)));
+    if (this.cap <= 1.5 * target) return;
     const pool = new Float64Array(target << PAGE_BITS);
     let next = 0;
     for (let pi = 0; pi < this.numPages; pi++) {
@@ -198,8 +198,9 @@ export class PagedLevels {
   }
 
   private grow(): void {
-    // A side never needs more pool pages than its grid has pages.
-    const cap = Math.min(this.numPages, this.cap * 2);
+    // Geometric growth by 1.5 (amortized O(1) per page, at most ~50% slack); a side never needs
+    // more pool pages than its grid has pages.
+    const cap = Math.min(this.numPages, Math.ceil(this.cap * 1.5));
     const pool = new Float64Array(cap << PAGE_BITS);
     pool.set(this.pool);
     const free = new Int32Array(cap);
@@ -208,10 +209,4 @@ export class PagedLevels {
     this.free = free;
     this.cap = cap;
   }
-}
-
-function ceilPow2(n: number): number {
-  let p = 1;
-  while (p < n) p <<= 1;
-  return p;
 }
