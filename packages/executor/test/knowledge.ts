@@ -187,7 +187,8 @@ export class Knowledge {
             price: v.price,
             original: v.originalSize,
             orderId: v.orderId,
-            terminal: false,
+            // Its cancellation may already have been delivered (the venue cancelled it after the snapshot).
+            terminal: this.finishedIds.has(v.orderId),
             cancelInFlight: undefined,
             unknownPlace: false,
           });
