@@ -14,7 +14,11 @@ import { parseGammaStringArray } from "../wire/gamma.js";
 export const DECODE_KINDS = ["ws", "book", "clob-markets", "clob-market", "gamma-markets", "data-trades"] as const;
 export type DecodeKind = (typeof DECODE_KINDS)[number];
 
-type Line = Record<string, unknown>;
+export type Line = Record<string, unknown>;
+/** Where output records go (an array, or a writer that streams them). */
+export interface LineSink {
+  push(line: Line): unknown;
+}
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -36,7 +40,7 @@ export function canonicalDecimal(v: unknown): string | null {
 
 const err = (reason: string): Line => ({ type: "error", reason });
 
-function wsEventLines(ev: WsEvent, out: Line[]): void {
+function wsEventLines(ev: WsEvent, out: LineSink): void {
   switch (ev.kind) {
     case "book":
       out.push({
@@ -118,7 +122,7 @@ function wsEventLines(ev: WsEvent, out: Line[]): void {
   }
 }
 
-function decodeFrameLines(frame: string, out: Line[]): void {
+function decodeFrameLines(frame: string, out: LineSink): void {
   const d = decodeWsFrame(frame);
   if (d.text !== undefined) out.push({ type: "text", value: d.text });
   for (const ev of d.events) wsEventLines(ev, out);
@@ -162,8 +166,7 @@ function unwrapFrameLine(line: string): string {
   return line;
 }
 
-function wsLines(content: string): Line[] {
-  const out: Line[] = [];
+function wsLines(content: string, out: LineSink): void {
   const f = frames(content);
   if (f.ok) {
     // A JSON array of strings is a list of raw frames; anything else is one frame.
@@ -171,11 +174,10 @@ function wsLines(content: string): Line[] {
       for (const s of f.whole as string[]) decodeFrameLines(s, out);
     } else decodeFrameLines(content, out);
   } else for (const l of f.lines) decodeFrameLines(unwrapFrameLine(l), out);
-  return out;
 }
 
 /** Parses every REST document in the file (one JSON document or NDJSON); invalid JSON → an error line. */
-function restDocs(content: string, out: Line[]): unknown[] {
+function restDocs(content: string, out: LineSink): unknown[] {
   const f = frames(content);
   if (f.ok) return [f.whole];
   const docs: unknown[] = [];
@@ -255,7 +257,7 @@ const cursorLine = (next: unknown): Line => {
   return { type: "cursor", next: n, end: n === null || n === END_CURSOR };
 };
 
-function clobMarketsLines(doc: unknown, out: Line[]): void {
+function clobMarketsLines(doc: unknown, out: LineSink): void {
   if (Array.isArray(doc)) for (const m of doc) out.push(clobMarketLine(m));
   else if (isObj(doc) && Array.isArray(doc.data)) {
     for (const m of doc.data) out.push(clobMarketLine(m));
@@ -263,7 +265,7 @@ function clobMarketsLines(doc: unknown, out: Line[]): void {
   } else out.push(clobMarketLine(doc));
 }
 
-function gammaLines(doc: unknown, out: Line[]): void {
+function gammaLines(doc: unknown, out: LineSink): void {
   if (Array.isArray(doc)) {
     for (const m of doc) gammaLines(m, out);
     return;
@@ -334,7 +336,7 @@ function restTradeLine(o: unknown): Line {
   };
 }
 
-function dataTradesLines(doc: unknown, out: Line[]): void {
+function dataTradesLines(doc: unknown, out: LineSink): void {
   if (Array.isArray(doc)) for (const t of doc) out.push(restTradeLine(t));
   else if (isObj(doc) && Array.isArray(doc.data)) {
     for (const t of doc.data) out.push(restTradeLine(t));
@@ -345,9 +347,18 @@ function dataTradesLines(doc: unknown, out: Line[]): void {
 
 /** Decodes file content as `kind` into output records (serialize each with JSON.stringify). */
 export function decodeContent(raw: string, kind: DecodeKind): Line[] {
-  const content = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  if (kind === "ws") return wsLines(content);
   const out: Line[] = [];
+  decodeContentTo(raw, kind, out);
+  return out;
+}
+
+/** Same as `decodeContent`, streaming each record into `out` as it is produced. */
+export function decodeContentTo(raw: string, kind: DecodeKind, out: LineSink): void {
+  const content = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  if (kind === "ws") {
+    wsLines(content, out);
+    return;
+  }
   for (const doc of restDocs(content, out)) {
     switch (kind) {
       case "book":
@@ -366,5 +377,4 @@ export function decodeContent(raw: string, kind: DecodeKind): Line[] {
         break;
     }
   }
-  return out;
 }

@@ -1,7 +1,7 @@
 /** Entry of the `mm-protocol` bin (see bin/mm-protocol.mjs). */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { DECODE_KINDS, type DecodeKind, decodeContent } from "./decode-file.js";
+import { DECODE_KINDS, type DecodeKind, decodeContentTo, type Line } from "./decode-file.js";
 
 const USAGE = `usage: mm-protocol decode [--as KIND] FILE
   KIND: ${DECODE_KINDS.join(" | ")} (default ws)
@@ -54,10 +54,20 @@ export function main(argv: readonly string[]): number {
     process.stderr.write(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const lines = decodeContent(content, kind);
-  let text = "";
-  for (const l of lines) text += `${JSON.stringify(l)}\n`;
-  process.stdout.write(text);
+  // Stream in ~64 KiB chunks (stdout is synchronous for files and pipes on Linux) so large
+  // recordings never build one giant string.
+  let chunk = "";
+  const sink = {
+    push(line: Line): void {
+      chunk += `${JSON.stringify(line)}\n`;
+      if (chunk.length >= 65_536) {
+        process.stdout.write(chunk);
+        chunk = "";
+      }
+    },
+  };
+  decodeContentTo(content, kind, sink);
+  if (chunk.length > 0) process.stdout.write(chunk);
   return 0;
 }
 
