@@ -49,3 +49,4 @@ export { generateSyntheticSession, syntheticMarket, type SyntheticSessionOptions
 export { renderReport, type ReportInput } from "./report.js";
 export { ConfigError, parseRunConfig, RunConfigSchema, type RunConfigFile } from "./config.js";
 export { expandGrid, runSweep, withParam, type SweepOptions, type SweepRow, type SweepTable } from "./sweep.js";
+export { jsonLinesToTapeUnchecked, replayBook } from "./replay.js";

@@ -94,22 +94,26 @@ export function decodeTape(buf: Uint8Array, options: { readonly validate?: boole
     if (e instanceof TapeFormatError) throw e;
     throw new TapeFormatError(`tape header is not JSON: ${(e as Error).message}`);
   }
-  let off = buf.byteOffset + headLen + pad;
-  const take = (bytes: number): ArrayBuffer => {
-    const ab = buf.buffer.slice(off, off + bytes) as ArrayBuffer;
+  // Columns are 8-byte aligned within the file; when the buffer itself is aligned (readFileSync of a
+  // large file, encodeTape) they are used in place, otherwise copied once into aligned memory.
+  const base = buf.byteOffset % 8 === 0 ? buf : new Uint8Array(buf);
+  let off = base.byteOffset + headLen + pad;
+  const take = (bytes: number): [ArrayBufferLike, number] => {
+    const at = off;
     off += bytes;
-    return ab;
+    return [base.buffer, at];
   };
+  const f64 = ([ab, at]: [ArrayBufferLike, number]) => new Float64Array(ab, at, n);
   const tape: Tape = {
     ...meta,
     length: n,
-    time: new Float64Array(take(n * 8)),
-    size: new Float64Array(take(n * 8)),
-    aux: new Float64Array(take(n * 8)),
-    price: new Int32Array(take(n * 4)),
-    market: new Uint16Array(take(n * 2)),
-    kind: new Uint8Array(take(n)),
-    side: new Uint8Array(take(n)),
+    time: f64(take(n * 8)),
+    size: f64(take(n * 8)),
+    aux: f64(take(n * 8)),
+    price: ((x) => new Int32Array(x[0], x[1], n))(take(n * 4)),
+    market: ((x) => new Uint16Array(x[0], x[1], n))(take(n * 2)),
+    kind: ((x) => new Uint8Array(x[0], x[1], n))(take(n)),
+    side: ((x) => new Uint8Array(x[0], x[1], n))(take(n)),
   };
   if (options.validate !== false) {
     const problems = validateTape(tape);

@@ -147,26 +147,48 @@ export class TapeBuilder {
 export function validateTape(t: Tape): string[] {
   const problems: string[] = [];
   const nm = t.markets.length;
+  const ns = t.symbols.length;
+  const { time, kind, market, side, price, size } = t;
+  const n = t.length;
+  if (time.length < n || kind.length < n || market.length < n || side.length < n || price.length < n || size.length < n || t.aux.length < n)
+    return ["a column is shorter than the event count"];
   let last = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < t.length && problems.length < 10; i++) {
-    const time = t.time[i] as number;
-    const k = t.kind[i] as number;
-    if (!(time >= last)) problems.push(`event ${i}: time ${time} not ordered`);
-    last = time;
-    if (k > EventKind.RESOLVE) problems.push(`event ${i}: unknown kind ${k}`);
-    const m = t.market[i] as number;
-    if (k === EventKind.REFERENCE) {
-      if (m >= t.symbols.length) problems.push(`event ${i}: unknown symbol index ${m}`);
-      continue;
+  // One tight pass; details are only built for the first few bad events.
+  for (let i = 0; i < n; i++) {
+    const tm = time[i] as number;
+    const k = kind[i] as number;
+    const m = market[i] as number;
+    let bad = !(tm >= last) || k > 5;
+    last = tm;
+    if (k === 3) bad ||= m >= ns;
+    else {
+      bad ||= m >= nm;
+      if (k === 1 || k === 2) {
+        const p = price[i] as number;
+        const q = size[i] as number;
+        bad ||= !(p > 0 && p < 10_000) || !(q >= 0 && q <= Number.MAX_SAFE_INTEGER && Math.floor(q) === q) || (side[i] as number) > 1;
+      }
     }
-    if (m >= nm) problems.push(`event ${i}: unknown market index ${m}`);
-    if (k === EventKind.LEVEL || k === EventKind.TRADE) {
-      const p = t.price[i] as number;
-      const s = t.size[i] as number;
-      if (!(p > 0 && p < 10_000)) problems.push(`event ${i}: price ${p} out of (0, 1)`);
-      if (!(Number.isSafeInteger(s) && s >= 0)) problems.push(`event ${i}: size ${s} not a non-negative integer`);
-      if ((t.side[i] as number) > 1) problems.push(`event ${i}: side ${t.side[i]}`);
+    if (bad) {
+      problems.push(describeBad(t, i, nm, ns, i > 0 ? (time[i - 1] as number) : Number.NEGATIVE_INFINITY));
+      if (problems.length >= 10) break;
     }
   }
   return problems;
+}
+
+function describeBad(t: Tape, i: number, nm: number, ns: number, prev: number): string {
+  const tm = t.time[i] as number;
+  const k = t.kind[i] as number;
+  const m = t.market[i] as number;
+  if (!(tm >= prev)) return `event ${i}: time ${tm} not ordered`;
+  if (k > 5) return `event ${i}: unknown kind ${k}`;
+  if (k === 3) return `event ${i}: unknown symbol index ${m}`;
+  if (m >= nm) return `event ${i}: unknown market index ${m}`;
+  const p = t.price[i] as number;
+  if (!(p > 0 && p < 10_000)) return `event ${i}: price ${p} out of (0, 1)`;
+  const q = t.size[i] as number;
+  if (!(Number.isSafeInteger(q) && q >= 0)) return `event ${i}: size ${q} not a non-negative integer`;
+  void ns;
+  return `event ${i}: side ${t.side[i]}`;
 }

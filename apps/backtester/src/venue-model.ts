@@ -26,6 +26,7 @@
 import {
   type Clock,
   type ConditionId,
+  isTickSize,
   isValidOrderPrice,
   type MarketInfo,
   type OrderId,
@@ -143,12 +144,20 @@ interface MarketBook {
   readonly consumed: [Float64Array, Float64Array];
   bestBid: number;
   bestAsk: number;
+  /** Step of the best-price scans: the finest tick seen (1 once an off-grid level appeared). */
+  scanStep: number;
   readonly resting: SimOrder[];
+  /** Our resting orders per YES-space level ([0] bids, [1] asks), so book updates elsewhere cost O(1). */
+  readonly ours: [Uint16Array, Uint16Array];
+  /** Our best resting YES bid (0 = none) and ask (PRICE_SCALE = none). */
+  ourBid: number;
+  ourAsk: number;
   winner: Outcome | undefined;
 }
 
 const TRADE_ID = (n: number): TradeId => `bt-trade-${n}` as TradeId;
 const ORDER_ID = (n: number): OrderId => `0x${n.toString(16).padStart(64, "0")}` as OrderId;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 const buyCost = (price: number, size: number): number => Math.ceil((price * size) / PRICE_SCALE);
 const sellProceeds = (price: number, size: number): number => Math.floor((price * size) / PRICE_SCALE);
 
@@ -199,7 +208,11 @@ export class SimVenue {
         consumed: [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)],
         bestBid: 0,
         bestAsk: PRICE_SCALE,
+        scanStep: info.tickSize,
         resting: [],
+        ours: [new Uint16Array(PRICE_SCALE + 1), new Uint16Array(PRICE_SCALE + 1)],
+        ourBid: 0,
+        ourAsk: PRICE_SCALE,
         winner: undefined,
       };
       this.books.push(book);
@@ -243,9 +256,13 @@ export class SimVenue {
       case EventKind.TRADE:
         this.onRecordedTrade(book, t.side[i] as number, t.price[i] as number, t.size[i] as number);
         return;
-      case EventKind.TICK_SIZE:
-        book.tick = t.price[i] as TickSize;
+      case EventKind.TICK_SIZE: {
+        const tick = t.price[i] as number;
+        if (!isTickSize(tick)) return;
+        book.tick = tick;
+        book.scanStep = gcd(book.scanStep, tick);
         return;
+      }
       case EventKind.RESOLVE:
         this.resolve(book, (t.side[i] as number) === 0 ? "YES" : "NO");
         return;
@@ -257,33 +274,37 @@ export class SimVenue {
     const lv = book.levels[side];
     const old = lv[p] as number;
     lv[p] = size;
-    book.consumed[side][p] = 0;
+    const used = book.consumed[side];
+    if ((used[p] as number) !== 0) used[p] = 0;
+    if (p % book.scanStep !== 0) book.scanStep = 1;
     if (size < old) {
       const decrease = old - size;
       const traded = book.traded[side][p] as number;
       const explained = Math.min(decrease, traded);
       book.traded[side][p] = traded - explained;
       const cancelled = decrease - explained;
-      if (book.resting.length > 0) this.onLevelShrink(book, side, p, old, size, cancelled);
+      if ((book.ours[side][p] as number) > 0) this.onLevelShrink(book, side, p, old, size, cancelled);
     }
     // Best prices.
     if (side === SIDE_BID) {
       if (size > 0 && p > book.bestBid) book.bestBid = p;
       else if (size === 0 && p === book.bestBid) {
-        let q = p - 1;
-        while (q > 0 && (lv[q] as number) === 0) q--;
-        book.bestBid = q;
+        const step = book.scanStep;
+        let q = p - step;
+        while (q > 0 && (lv[q] as number) === 0) q -= step;
+        book.bestBid = q > 0 ? q : 0;
       }
     } else {
       if (size > 0 && p < book.bestAsk) book.bestAsk = p;
       else if (size === 0 && p === book.bestAsk) {
-        let q = p + 1;
-        while (q < PRICE_SCALE && (lv[q] as number) === 0) q++;
-        book.bestAsk = q;
+        const step = book.scanStep;
+        let q = p + step;
+        while (q < PRICE_SCALE && (lv[q] as number) === 0) q += step;
+        book.bestAsk = q < PRICE_SCALE ? q : PRICE_SCALE;
       }
     }
     // New liquidity at or through one of our resting orders on the other side: it would have hit us.
-    if (size > old && book.resting.length > 0) this.onCrossingLiquidity(book, side, p, size - old);
+    if (size > old && (side === SIDE_ASK ? p <= book.ourBid : p >= book.ourAsk)) this.onCrossingLiquidity(book, side, p, size - old);
   }
 
   private onLevelShrink(book: MarketBook, side: 0 | 1, p: number, old: number, size: number, cancelled: number): void {
@@ -297,6 +318,15 @@ export class SimVenue {
   }
 
   private onCrossingLiquidity(book: MarketBook, side: 0 | 1, p: number, added: number): void {
+    // Hot path: most updates cross nothing; look before allocating.
+    let any = false;
+    for (const o of book.resting) {
+      if (o.open && o.yesSide !== side && (side === SIDE_ASK ? o.yesPrice >= p : o.yesPrice <= p)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
     let left = added;
     const hit = book.resting
       .filter((o) => o.open && o.yesSide !== side && (side === SIDE_ASK ? o.yesPrice >= p : o.yesPrice <= p))
@@ -318,7 +348,15 @@ export class SimVenue {
     // Taker BUY consumes asks; taker SELL consumes bids.
     const bookSide: 0 | 1 = takerSide === TAKER_BUY ? SIDE_ASK : SIDE_BID;
     book.traded[bookSide][p] = (book.traded[bookSide][p] as number) + size;
-    if (book.resting.length === 0) return;
+    if (bookSide === SIDE_ASK ? book.ourAsk > p : book.ourBid < p) return;
+    let any = false;
+    for (const o of book.resting) {
+      if (o.open && o.yesSide === bookSide && (bookSide === SIDE_ASK ? o.yesPrice <= p : o.yesPrice >= p)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
     const candidates = book.resting
       .filter((o) => o.open && o.yesSide === bookSide && (bookSide === SIDE_ASK ? o.yesPrice <= p : o.yesPrice >= p))
       .sort((a, b) => (bookSide === SIDE_ASK ? a.yesPrice - b.yesPrice : b.yesPrice - a.yesPrice) || a.seq - b.seq);
@@ -423,6 +461,7 @@ export class SimVenue {
     }
     o.queueAhead = book.levels[yesSide][yesPrice] as number;
     book.resting.push(o);
+    this.restingChanged(book, o, 1);
     return { ok: true, orderId: o.orderId, status: o.matched > 0 ? "matched" : "live" };
   }
 
@@ -666,7 +705,23 @@ export class SimVenue {
     this.setReserve(o, 0);
     const book = this.books[o.market] as MarketBook;
     const i = book.resting.indexOf(o);
-    if (i >= 0) book.resting.splice(i, 1);
+    if (i >= 0) {
+      book.resting.splice(i, 1);
+      this.restingChanged(book, o, -1);
+    }
+  }
+
+  private restingChanged(book: MarketBook, o: SimOrder, delta: 1 | -1): void {
+    const at = book.ours[o.yesSide];
+    at[o.yesPrice] = (at[o.yesPrice] as number) + delta;
+    let bid = 0;
+    let ask = PRICE_SCALE;
+    for (const r of book.resting) {
+      if (r.yesSide === SIDE_BID) bid = Math.max(bid, r.yesPrice);
+      else ask = Math.min(ask, r.yesPrice);
+    }
+    book.ourBid = bid;
+    book.ourAsk = ask;
   }
 
   private setReserve(o: SimOrder, amount: number): void {
