@@ -76,11 +76,19 @@ const textDecoder = new TextDecoder("utf-8", { fatal: false });
 const KNOWN_TEXT = new Set(["PONG", "PING", "NO NEW ASSETS"]);
 const JSON_SCALAR = /^(?:null|true|false|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"[^"]*")$/;
 
+/** Shared empty list for frames without events (never mutated: `add` replaces it). */
+const NO_EVENTS: WsEvent[] = [];
+
 class Frame implements DecodedFrame {
-  events: WsEvent[] = [];
+  events: WsEvent[] = NO_EVENTS;
   errors: FrameError[] = EMPTY_ERRORS;
   text: string | undefined = undefined;
   unknown = 0;
+  /** Appends an event; a one-event frame gets an exactly sized array (no push growth). */
+  add(ev: WsEvent): void {
+    if (this.events === NO_EVENTS) this.events = [ev];
+    else this.events.push(ev);
+  }
   reject(reason: FrameErrorReason, detail: string, eventType: string | undefined): void {
     if (this.errors === EMPTY_ERRORS) this.errors = [];
     this.errors.push({ reason, detail, eventType });
@@ -211,7 +219,7 @@ function decodeEvent(value: unknown, frame: Frame, stats: DecoderStats | undefin
     if (stats) stats.rejectedEvents++;
     return;
   }
-  frame.events.push(ev);
+  frame.add(ev);
   if (stats) stats.events++;
 }
 
