@@ -194,11 +194,14 @@ export class Knowledge {
           });
         }
         if (r.balances) {
+          // A wallet balance is a uint: a negative one (possible in this model after a FAILED-after-MINED
+          // reversal of spent proceeds) is not a balance, and the executor rejects it as invalid.
           for (const [t, bal] of Object.entries(r.balances.tokens)) {
             const token = t as TokenId;
-            this.baseTokens.set(token, bal - this.sumShares(token, (s) => s === "MINED" || s === "CONFIRMED"));
+            if (bal >= 0) this.baseTokens.set(token, bal - this.sumShares(token, (s) => s === "MINED" || s === "CONFIRMED"));
           }
-          this.baseCollateral = r.balances.collateral - this.sumCash((s) => s === "MINED" || s === "CONFIRMED");
+          if (r.balances.collateral >= 0)
+            this.baseCollateral = r.balances.collateral - this.sumCash((s) => s === "MINED" || s === "CONFIRMED");
         }
         return;
       }

@@ -3,6 +3,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Cmd, run, type Setup } from "./commands.js";
+import { YES } from "./fixtures.js";
+import { Harness } from "./harness.js";
 
 const cases: { name: string; setup: Setup; cmds: Cmd[] }[] = [
   {
@@ -50,4 +52,32 @@ describe("model-based regressions", () => {
       expect(h.places).toBeGreaterThan(0);
     });
   }
+});
+
+describe("model-based regressions (hand-built)", () => {
+  it("a FAILED-after-MINED reversal drives the wallet negative: a RESYNC with that (invalid) balance keeps both books equal", () => {
+    const h = new Harness({ collateral: 10_000_000 });
+    const SH = 1_000_000;
+    const pumpAll = () => {
+      while (h.venue.step() || h.deliverResult() || h.deliverUser(0, false));
+    };
+    h.intent(1, [[5000, 10 * SH]], []); // BUY YES 10 @ 0.50
+    pumpAll();
+    h.venue.fill(0, 1);
+    h.venue.advance(0, 0); // MINED: +10 YES in the wallet
+    pumpAll();
+    h.intent(2, [], [[6000, 10 * SH]]); // SELL YES 10 @ 0.60 out of settled inventory
+    pumpAll();
+    h.venue.fill(0, 1);
+    const sellTrade = h.venue.trades.length - 1;
+    h.venue.advance(sellTrade, 0); // MINED: −10 YES
+    h.venue.advance(0, 3); // the BUY: MINED → FAILED: −10 YES more → the wallet says −10
+    pumpAll();
+    expect(h.venue.tokens.get(YES)).toBe(-10 * SH);
+    h.actor.control({ type: "resync", reason: "test" });
+    pumpAll();
+    h.check("after resync with a negative balance");
+    expect(h.violations).toEqual([]);
+    expect(h.actor.stats().anomalies).toBeGreaterThan(0);
+  });
 });
