@@ -57,15 +57,15 @@ export function sizeFromJsonNumber(x: unknown): Size | undefined {
   return Math.abs(scaled - units) < 1e-3 ? (units as Size) : undefined;
 }
 
-function numberOrStringSize(v: number | string | undefined): Size | undefined {
-  if (v === undefined) return undefined;
+function numberOrStringSize(v: number | string | null | undefined): Size | undefined {
+  if (v === undefined || v === null) return undefined;
   if (typeof v === "number") return sizeFromJsonNumber(v);
   const r = parseSize(v);
   return r.ok ? r.value : undefined;
 }
 
-function numberOrStringTick(v: number | string | undefined): TickSize | undefined {
-  if (v === undefined) return undefined;
+function numberOrStringTick(v: number | string | null | undefined): TickSize | undefined {
+  if (v === undefined || v === null) return undefined;
   const r = parseTickSize(v);
   return r.ok ? r.value : undefined;
 }
@@ -174,9 +174,10 @@ export function normalizeClobMarket(w: WireClobMarket, updatedAt: number): Resul
 export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, string> {
   const cid = parseConditionId(w.conditionId);
   if (!cid.ok) return err(`conditionId: ${cid.error.reason}`);
-  const outcomes = w.outcomes === undefined ? [] : parseGammaStringArray(w.outcomes);
+  // Gamma sends null for absent optional fields: treat null exactly like a missing field.
+  const outcomes = w.outcomes == null ? [] : parseGammaStringArray(w.outcomes);
   if (outcomes === undefined) return err("outcomes is not a JSON array of strings");
-  const rawTokens = w.clobTokenIds === undefined ? [] : parseGammaStringArray(w.clobTokenIds);
+  const rawTokens = w.clobTokenIds == null ? [] : parseGammaStringArray(w.clobTokenIds);
   if (rawTokens === undefined) return err("clobTokenIds is not a JSON array of strings");
   const tokenIds: TokenId[] = [];
   for (const t of rawTokens) {
@@ -188,18 +189,18 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
     return err(`${tokenIds.length} clobTokenIds for ${outcomes.length} outcomes`);
   }
   let outcomePrices: number[] | undefined;
-  if (w.outcomePrices !== undefined) {
+  if (w.outcomePrices != null) {
     const raw = parseGammaStringArray(w.outcomePrices);
     if (raw === undefined) return err("outcomePrices is not a JSON array");
     outcomePrices = raw.map(Number);
     if (outcomePrices.some((p) => !Number.isFinite(p) || p < 0 || p > 1)) return err("outcomePrices outside [0, 1]");
   }
   const tickSize = numberOrStringTick(w.orderPriceMinTickSize);
-  if (w.orderPriceMinTickSize !== undefined && tickSize === undefined) {
+  if (w.orderPriceMinTickSize != null && tickSize === undefined) {
     return err(`orderPriceMinTickSize ${String(w.orderPriceMinTickSize)} is not a supported tick size`);
   }
   const minOrderSize = numberOrStringSize(w.orderMinSize);
-  if (w.orderMinSize !== undefined && minOrderSize === undefined) return err(`orderMinSize ${String(w.orderMinSize)} is not a size`);
+  if (w.orderMinSize != null && minOrderSize === undefined) return err(`orderMinSize ${String(w.orderMinSize)} is not a size`);
   return ok({
     id: w.id,
     conditionId: cid.value,
@@ -211,7 +212,7 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
     active: w.active ?? false,
     closed: w.closed ?? false,
     archived: w.archived ?? false,
-    enableOrderBook: w.enableOrderBook,
+    enableOrderBook: w.enableOrderBook ?? undefined,
     tickSize,
     minOrderSize,
     negRisk: w.negRisk ?? false,
