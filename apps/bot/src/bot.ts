@@ -785,32 +785,66 @@ export class Bot {
       return this.balanceCheck;
     }
     const t0 = Date.now();
-    const settled = await this.waitFor(() => {
+    const deadline = t0 + this.config.settleWaitMs;
+    const noPending = (): boolean => {
       const s = ex.snapshot();
       return s.collateral.pending === 0 && s.positions.every((p) => p.pending === 0);
-    }, this.config.settleWaitMs);
-    const mismatches: string[] = [];
-    if (!settled) mismatches.push("fills still pending at the end of the settle wait");
-    const snap = ex.snapshot();
-    try {
-      const venueCollateral = await rest.balance("COLLATERAL");
-      if (venueCollateral !== snap.collateral.settled + snap.collateral.pending)
-        mismatches.push(`collateral: executor ${snap.collateral.settled + snap.collateral.pending}, venue ${venueCollateral}`);
-      const pos = new Map(snap.positions.map((p) => [p.tokenId as string, p.settled + p.pending]));
-      for (const m of this.markets.values()) {
-        for (const t of [m.yes.tokenId, m.no.tokenId]) {
-          const venue = await rest.balance(t);
-          const ours = pos.get(t) ?? 0;
-          if (venue !== ours) mismatches.push(`${m.slug} ${t === m.yes.tokenId ? "YES" : "NO"}: executor ${ours}, venue ${venue}`);
+    };
+    // A fill matched just before cancel-all may still be on the wire: compare only a quiet state
+    // (no pending fill, no user event and no venue balance change across the comparison), and
+    // retry until the deadline.
+    let mismatches: string[] = [];
+    let settledAt: number | undefined;
+    for (;;) {
+      const settled = await this.waitFor(noPending, Math.max(0, deadline - Date.now()));
+      mismatches = settled ? [] : ["fills still pending at the end of the settle wait"];
+      try {
+        const events0 = this.userEventsPumped;
+        const before = await this.venueBalances(rest);
+        const snap = ex.snapshot();
+        const after = await this.venueBalances(rest);
+        const quiet = events0 === this.userEventsPumped && JSON.stringify([...before]) === JSON.stringify([...after]) && noPending();
+        const ours = new Map<string, number>(snap.positions.map((p) => [p.tokenId as string, p.settled + p.pending]));
+        ours.set("COLLATERAL", snap.collateral.settled + snap.collateral.pending);
+        for (const [asset, venue] of after) {
+          const mine = ours.get(asset) ?? 0;
+          if (venue !== mine) mismatches.push(`${this.assetLabel(asset)}: executor ${mine}, venue ${venue}`);
         }
+        if (!quiet) mismatches.push("state changed during the comparison");
+      } catch (error) {
+        mismatches.push(`balance query failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-    } catch (error) {
-      mismatches.push(`balance query failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (mismatches.length === 0) {
+        settledAt = Date.now();
+        break;
+      }
+      if (Date.now() >= deadline) break;
+      await sleep(250);
     }
-    this.balanceCheck = { match: mismatches.length === 0, settledWithinMs: settled ? Date.now() - t0 : undefined, mismatches };
+    this.balanceCheck = {
+      match: mismatches.length === 0,
+      settledWithinMs: settledAt === undefined ? undefined : settledAt - t0,
+      mismatches,
+    };
     if (mismatches.length > 0) this.log.warn({ mismatches }, "executor inventory differs from venue balances");
     else this.log.info({ settledWithinMs: this.balanceCheck.settledWithinMs }, "executor inventory matches venue balances");
     return this.balanceCheck;
+  }
+
+  /** Venue wallet balances (`/balance-allowance`): collateral and both tokens of every market traded. */
+  private async venueBalances(rest: VenueRest): Promise<Map<string, number>> {
+    const out = new Map<string, number>([["COLLATERAL", await rest.balance("COLLATERAL")]]);
+    for (const m of this.markets.values()) for (const t of [m.yes.tokenId, m.no.tokenId]) out.set(t, await rest.balance(t));
+    return out;
+  }
+
+  private assetLabel(asset: string): string {
+    if (asset === "COLLATERAL") return "collateral";
+    for (const m of this.markets.values()) {
+      if (m.yes.tokenId === asset) return `${m.slug} YES`;
+      if (m.no.tokenId === asset) return `${m.slug} NO`;
+    }
+    return asset;
   }
 
   async stopFeeds(): Promise<void> {

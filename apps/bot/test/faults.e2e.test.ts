@@ -29,6 +29,8 @@ const ourOpenOrders = (bot: Bot) => bot.sim!.venue.engine.openOrders(bot.sim!.cr
 /** Shutdown + the end-of-run checks every scenario must pass. */
 async function finish(bot: Bot, config: Readonly<BotConfig>): Promise<void> {
   bots.splice(bots.indexOf(bot), 1);
+  // Not in the middle of a RESYNC (see the executor balance-correction race in the README).
+  await waitFor(() => bot.executor!.mode() !== "RESYNC", 10_000, "no resync in flight");
   await shutdownBot(bot);
   const summary = bot.summary();
   expect(summary.invariantViolations).toBe(0);
