@@ -43,6 +43,9 @@ record options:
   --checkpoint-interval-s S   book checkpoints (default 300)
   --recycle-max-age-min MIN   replace connections older than this (default 360, 0 = never)
   --recycle-silent-s S        replace connections silent this long (default 30, 0 = never)
+  --nats-url URL              publish normalized events to NATS JetStream (subject <prefix>.<market>)
+  --nats-stream NAME          JetStream stream (created if missing; default PM_BOOKS)
+  --nats-subject-prefix P     subject prefix (default pm.book)
   --http-port PORT            /health /stats /metrics (default 9464, 0 = random)
   --http-host HOST            (default 127.0.0.1)
   --log-level LEVEL           pino level (default info)
@@ -70,6 +73,9 @@ const RecordConfig = z.object({
   recycleSilentS: z.coerce.number().min(0),
   httpPort: z.coerce.number().int().min(0).max(65535),
   httpHost: z.string(),
+  natsUrl: z.string().min(1).optional(),
+  natsStream: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  natsSubjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
 });
 
@@ -113,6 +119,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         "recycle-silent-s": { type: "string" },
         "http-port": { type: "string" },
         "http-host": { type: "string" },
+        "nats-url": { type: "string" },
+        "nats-stream": { type: "string" },
+        "nats-subject-prefix": { type: "string" },
         "log-level": { type: "string" },
         prefix: { type: "string" },
         from: { type: "string" },
@@ -178,6 +187,9 @@ async function record(v: Record<string, string | boolean | string[] | undefined>
     recycleSilentS: v["recycle-silent-s"] ?? 30,
     httpPort: v["http-port"] ?? 9464,
     httpHost: v["http-host"] ?? "127.0.0.1",
+    natsUrl: v["nats-url"],
+    natsStream: v["nats-stream"] ?? "PM_BOOKS",
+    natsSubjectPrefix: v["nats-subject-prefix"] ?? "pm.book",
     logLevel: v["log-level"] ?? "info",
   });
   if (!c.success) {
@@ -219,6 +231,7 @@ async function record(v: Record<string, string | boolean | string[] | undefined>
       maxSegmentMs: cfg.segmentMaxMin * 60_000,
     },
     logger: log,
+    ...(cfg.natsUrl !== undefined ? { nats: { servers: cfg.natsUrl, stream: cfg.natsStream, subjectPrefix: cfg.natsSubjectPrefix } } : {}),
   });
   const http = await startRecorderHttp(rec, cfg.httpPort, cfg.httpHost);
   log.info({ http: http.url, dataDir: cfg.dataDir, codec: cfg.codec, workers: cfg.workers }, "recorder starting");

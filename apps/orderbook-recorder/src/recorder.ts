@@ -44,8 +44,9 @@ export interface RecorderOptions {
   readonly pingIntervalMs?: number;
   readonly logger?: FeedLogger;
   readonly now?: () => number;
-  /** Optional sink of decoded events (NATS etc.); not used by the core path. */
   readonly gammaPageSize?: number;
+  /** Publish normalized events to NATS JetStream, subject `<subjectPrefix>.<market>`. */
+  readonly nats?: { readonly servers: string; readonly stream?: string; readonly subjectPrefix?: string };
 }
 
 export interface RecorderStats {
@@ -97,6 +98,16 @@ export class Recorder {
       workers: o.workers ?? 2,
       ...(o.maxQueueBytes !== undefined ? { maxQueueBytes: o.maxQueueBytes } : {}),
       now: this.now,
+      ...(o.nats !== undefined
+        ? {
+            nats: {
+              servers: o.nats.servers,
+              stream: o.nats.stream ?? "PM_BOOKS",
+              subjectPrefix: o.nats.subjectPrefix ?? "pm.book",
+              instance: shard !== undefined ? `${shard.index}of${shard.count}` : "0of1",
+            },
+          }
+        : {}),
       onCheckpoint: (id, s, books) => this.writeCheckpoint(id, s, books),
       onPressure: (s, paused) => this.pool.setPaused(s, paused),
       onHandover: (conn, n) => this.pool.handover(conn, n),

@@ -13,6 +13,7 @@ import { OrderBook } from "@mm/caches";
 import {
   DecoderStats,
   decodeWsFrame,
+  type MarketEvent,
   type MarketResolvedEvent,
   type NewMarketEvent,
   type LevelChange as WireLevelChange,
@@ -40,8 +41,25 @@ export interface ReplayerOptions {
   readonly onOwner?: (assetId: string, conn: number) => void;
   /** `new_market` / `market_resolved` events seen in frames (lifecycle discovery). */
   readonly onLifecycle?: (e: NewMarketEvent | MarketResolvedEvent, conn: number) => void;
+  /**
+   * Every market event applied by the asset's owner connection (a price_change split per asset),
+   * i.e. each venue event exactly once even when connections overlap. `index` numbers the events
+   * of one frame. Used by the NATS sink and by tests that count what was published.
+   */
+  readonly onApplied?: (e: AppliedEvent) => void;
   /** Compare checkpoints found in the stream with the replayed state at their marks. */
   readonly verifyCheckpoints?: boolean;
+}
+
+export interface AppliedEvent {
+  readonly market: string;
+  readonly assetId: string;
+  readonly conn: number;
+  readonly seq: number;
+  readonly tsMs: number;
+  /** Position of this (per-asset) event within its frame. */
+  readonly index: number;
+  readonly event: MarketEvent;
 }
 
 interface AssetState {
@@ -227,7 +245,17 @@ export class BookReplayer {
     this.stats.frames++;
     const d = decodeWsFrame(r.payload, { stats: this.decoderStats });
     this.stats.decodeErrors += d.errors.length;
+    this.seq = r.seq;
+    this.index = 0;
     for (const e of d.events) this.applyEvent(e, r.conn, r.tsMs);
+  }
+
+  private seq = 0;
+  private index = 0;
+
+  private emit(market: string, assetId: string, conn: number, tsMs: number, event: MarketEvent): void {
+    const cb = this.o.onApplied;
+    if (cb !== undefined) cb({ market, assetId, conn, seq: this.seq, tsMs, index: this.index++, event });
   }
 
   private applyEvent(e: WsEvent, conn: number, tsMs: number): void {
@@ -254,6 +282,7 @@ export class BookReplayer {
         this.check(st.book.replace(e.bids, e.asks, Math.max(1, tsMs), 0));
         st.lastFrameTs = tsMs;
         if (e.timestamp > st.venueTs) st.venueTs = e.timestamp;
+        this.emit(e.market, e.assetId, conn, tsMs, e);
         return;
       }
       case "price_change": {
@@ -281,6 +310,7 @@ export class BookReplayer {
           this.check(st.book.applyChanges(changes, Math.max(1, tsMs), 0));
           st.lastFrameTs = tsMs;
           if (e.timestamp > st.venueTs) st.venueTs = e.timestamp;
+          if (this.o.onApplied !== undefined) this.emit(e.market, assetId, conn, tsMs, { ...e, changes: [...changes] });
         }
         groups.clear();
         return;
@@ -292,6 +322,13 @@ export class BookReplayer {
           return;
         }
         this.check(st.book.changeTickSize(e.newTickSize, Math.max(1, tsMs), 0));
+        this.emit(e.market, e.assetId, conn, tsMs, e);
+        return;
+      }
+      case "last_trade_price":
+      case "best_bid_ask": {
+        const st = this.assets.get(e.assetId);
+        if (st !== undefined && st.owner === conn) this.emit(e.market, e.assetId, conn, tsMs, e);
         return;
       }
       case "new_market":

@@ -6,17 +6,20 @@
  * market_resolved) decoded from custom-feature frames.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { BookReplayer } from "../books/replayer.js";
+import { type AppliedEvent, BookReplayer } from "../books/replayer.js";
 import { workerShardOf } from "../hash.js";
 import { forEachRecord } from "../segment/format.js";
+import { NatsSink, type NatsSinkOptions } from "./nats-sink.js";
 import type { LifecycleEvent, WorkerIn, WorkerOut } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("book-worker must run in a worker thread");
-const { shard, shards } = workerData as { shard: number; shards: number };
+const { shard, shards, nats } = workerData as { shard: number; shards: number; nats?: NatsSinkOptions };
 const post = (m: WorkerOut, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer ?? []);
 
 const owned = new Map<number, number>();
+let sink: NatsSink | undefined;
+let sinkError: string | undefined;
 const replayer = new BookReplayer({
   accept: (a) => workerShardOf(a, shards) === shard,
   onMark: (id) => post({ type: "checkpoint", shard, id, books: replayer.snapshot() }),
@@ -34,6 +37,7 @@ const replayer = new BookReplayer({
         timestamp: e.timestamp,
       });
   },
+  ...(nats !== undefined ? { onApplied: (e: AppliedEvent) => sink?.publish(e) } : {}),
 });
 let batches = 0;
 let bytes = 0;
@@ -52,6 +56,12 @@ function stats() {
     lagMsMax,
     busyMicros,
     replayer: { ...replayer.stats, rejectReasons: Object.fromEntries(replayer.stats.rejectReasons) },
+    nats:
+      sink !== undefined
+        ? { ...sink.stats }
+        : nats !== undefined
+          ? { published: 0, acked: 0, failed: 0, lastError: sinkError ?? "not connected" }
+          : undefined,
     decoder: {
       frames: replayer.decoderStats.frames,
       events: replayer.decoderStats.events,
@@ -61,7 +71,24 @@ function stats() {
   };
 }
 
+// Messages are handled strictly one after another (a batch's NATS publishes are acknowledged
+// before its ack goes back, so a slow NATS backs up into the bounded queue).
+let chain: Promise<void> =
+  nats === undefined
+    ? Promise.resolve()
+    : NatsSink.open(nats).then(
+        (s) => {
+          sink = s;
+        },
+        (e: unknown) => {
+          sinkError = e instanceof Error ? e.message : String(e);
+        },
+      );
 port.on("message", (m: WorkerIn) => {
+  chain = chain.then(() => handle(m));
+});
+
+async function handle(m: WorkerIn): Promise<void> {
   switch (m.type) {
     case "batch": {
       const t0 = performance.now();
@@ -81,6 +108,7 @@ port.on("message", (m: WorkerIn) => {
       const handovers = owned.size > 0 ? [...owned] : undefined;
       owned.clear();
       const events = lifecycle.length > 0 ? lifecycle.splice(0) : undefined;
+      if (sink !== undefined) await sink.flush();
       post({ type: "ack", shard, id: m.id, bytes: buf.length, handovers, lifecycle: events });
       return;
     }
@@ -91,4 +119,4 @@ port.on("message", (m: WorkerIn) => {
       post({ type: "books", shard, id: m.id, books: replayer.snapshot() });
       return;
   }
-});
+}

@@ -36,6 +36,7 @@ export interface WorkerStats {
     levelChanges: number;
   };
   readonly decoder: { frames: number; events: number; rejectedEvents: number; unknownEvents: number };
+  readonly nats: { published: number; acked: number; failed: number; lastError: string | undefined } | undefined;
 }
 
 export type WorkerOut =

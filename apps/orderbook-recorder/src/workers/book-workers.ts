@@ -9,6 +9,7 @@
 import type { Worker } from "node:worker_threads";
 import { workerShardOf } from "../hash.js";
 import { startWorker } from "../internal/worker-entry.js";
+import type { NatsSinkOptions } from "../internal/nats-sink.js";
 import type { LifecycleEvent, WorkerOut, WorkerStats } from "../internal/worker-protocol.js";
 import { type CheckpointBook, RecordBuffer } from "../segment/format.js";
 
@@ -23,6 +24,8 @@ export interface BookWorkersOptions {
   readonly onHandover?: (conn: number, assets: number) => void;
   readonly onLifecycle?: (e: LifecycleEvent) => void;
   readonly now?: () => number;
+  /** Publish applied events to NATS JetStream from every worker. */
+  readonly nats?: NatsSinkOptions;
 }
 
 export interface ShardQueueStats {
@@ -65,7 +68,7 @@ export class BookWorkers {
     this.maxBatchBytes = Math.max(4096, o.maxBatchBytes ?? 256 * 1024);
     this.now = o.now ?? Date.now;
     for (let shard = 0; shard < n; shard++) {
-      const worker = startWorker("book-worker", { shard, shards: n });
+      const worker = startWorker("book-worker", { shard, shards: n, ...(o.nats !== undefined ? { nats: o.nats } : {}) });
       const q: ShardQueueStats = {
         shard,
         queuedBytes: 0,
