@@ -4,6 +4,7 @@
  *
  *   mm-backtest synth   --seed 7 [--minutes 15] --out session.mmtape [--jsonl session.jsonl]
  *   mm-backtest convert --in session.jsonl --out session.mmtape
+ *   mm-backtest import  --recorder-dir /data/pm --markets markets.json [--from ISO] [--to ISO] --out x.mmtape
  *   mm-backtest run     --tape session.(mmtape|jsonl) --config run.json [--seed N] [--out-dir out] [--cache-dir .bt-cache]
  *   mm-backtest sweep   --tape session.mmtape --config run.json --grid grid.json [--workers 2] [--out sweep.json]
  *
@@ -19,7 +20,16 @@ import { runBacktest } from "./run.js";
 import { runSweep } from "./sweep.js";
 import { generateSyntheticSession } from "./synthetic.js";
 import type { Tape } from "./tape.js";
-import { loadTapeCached, readTapeFile, TapeFormatError, tapeFromJsonLines, tapeToJsonLines, writeTapeFile } from "./tape-file.js";
+import { tapeFromRecorder } from "./recorder-input.js";
+import {
+  loadTapeCached,
+  parseMarketList,
+  readTapeFile,
+  TapeFormatError,
+  tapeFromJsonLines,
+  tapeToJsonLines,
+  writeTapeFile,
+} from "./tape-file.js";
 
 class UsageError extends Error {}
 
@@ -50,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       "cache-dir": { type: "string" },
       grid: { type: "string" },
       workers: { type: "string" },
+      "recorder-dir": { type: "string" },
+      markets: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
     },
     strict: true,
   });
@@ -68,6 +82,30 @@ async function main(argv: string[]): Promise<number> {
       const tape = tapeFromJsonLines(readFileSync(need(values.in, "in"), "utf8"));
       writeTapeFile(need(values.out, "out"), tape);
       process.stdout.write(`${JSON.stringify({ events: tape.length, out: values.out })}\n`);
+      return 0;
+    }
+    case "import": {
+      const markets = parseMarketList(JSON.parse(readFileSync(need(values.markets, "markets"), "utf8")));
+      const time = (v: string | undefined, name: string): number | undefined => {
+        if (v === undefined) return undefined;
+        const ms = Date.parse(v);
+        if (!Number.isFinite(ms)) throw new UsageError(`--${name} is not a date: ${v}`);
+        return ms;
+      };
+      const fromMs = time(values.from, "from");
+      const toMs = time(values.to, "to");
+      const stats = { frames: 0, events: 0, decodeErrors: 0, skipped: 0 };
+      const tape = await tapeFromRecorder(
+        {
+          dir: need(values["recorder-dir"], "recorder-dir"),
+          markets,
+          ...(fromMs !== undefined ? { fromMs } : {}),
+          ...(toMs !== undefined ? { toMs } : {}),
+        },
+        stats,
+      );
+      writeTapeFile(need(values.out, "out"), tape);
+      process.stdout.write(`${JSON.stringify({ tapeEvents: tape.length, out: values.out, ...stats })}\n`);
       return 0;
     }
     case "run": {
@@ -104,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${cmd ?? ""}" (synth | convert | run | sweep)`);
+      throw new UsageError(`unknown command "${cmd ?? ""}" (synth | convert | import | run | sweep)`);
   }
 }
 

@@ -50,3 +50,4 @@ export { renderReport, type ReportInput } from "./report.js";
 export { ConfigError, parseRunConfig, RunConfigSchema, type RunConfigFile } from "./config.js";
 export { expandGrid, runSweep, withParam, type SweepOptions, type SweepRow, type SweepTable } from "./sweep.js";
 export { jsonLinesToTapeUnchecked, replayBook } from "./replay.js";
+export { tapeFromRecorder, type RecorderImportStats, type RecorderQuery } from "./recorder-input.js";

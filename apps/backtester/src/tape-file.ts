@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import type { MarketInfo } from "@mm/types";
 import { EVENT_KIND_NAMES, type EventKind, type Tape, TapeBuilder, type TapeMeta, validateTape } from "./tape.js";
 
 const MAGIC = "MMTAPE01";
@@ -52,6 +53,13 @@ function parseMeta(json: unknown): TapeMeta {
   const r = TapeMetaSchema.safeParse(json);
   if (!r.success) throw new TapeFormatError(`tape header: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
   return r.data as unknown as TapeMeta;
+}
+
+/** Validates a JSON list of `MarketInfo` (the recorder import's `--markets` file). */
+export function parseMarketList(json: unknown): MarketInfo[] {
+  const r = z.array(MarketInfoSchema).min(1).max(65_535).safeParse(json);
+  if (!r.success) throw new TapeFormatError(`markets: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
+  return r.data as unknown as MarketInfo[];
 }
 
 const metaOf = (t: Tape): TapeMeta => ({ markets: t.markets, symbols: t.symbols, source: t.source });
