@@ -74,7 +74,7 @@ const all =
   };
 
 /** The fast decoder yields exactly these event kinds, with no rejects and no unknown events. */
-function ws(kinds: WsEvent["kind"][], more?: (events: WsEvent[]) => void): Check {
+function ws(kinds: WsEvent["kind"][], more?: (events: readonly WsEvent[]) => void): Check {
   return (text) => {
     const d = decodeWsFrame(text);
     expect(d.errors).toEqual([]);

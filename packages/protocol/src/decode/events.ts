@@ -188,10 +188,10 @@ export interface FrameError {
 }
 
 export interface DecodedFrame {
-  /** Decoded events in wire order. */
-  readonly events: WsEvent[];
-  /** Rejected events (the rest of the frame is still delivered). */
-  readonly errors: FrameError[];
+  /** Decoded events in wire order (read-only: empty frames share one list). */
+  readonly events: readonly WsEvent[];
+  /** Rejected events (the rest of the frame is still delivered). Read-only, shared when empty. */
+  readonly errors: readonly FrameError[];
   /** Non-JSON text frame (PONG, NO NEW ASSETS, …). */
   readonly text: string | undefined;
   /** Events of unknown type, skipped. */
