@@ -50,7 +50,7 @@ describe("live mode is refused without the flag and credentials", () => {
 });
 
 describe("live wiring against a stand-in venue (the simulator on loopback)", () => {
-  it("derives API credentials via L1, trades through the live code path, and no secret reaches the log", async () => {
+  it("derives API credentials via L1, selects a market by slug, trades through the live code path, and no secret reaches the log", async () => {
     const sim = await startVenueSim({
       seed: 7,
       markets: 2,
@@ -59,6 +59,7 @@ describe("live wiring against a stand-in venue (the simulator on loopback)", () 
     });
     sims.push(sim);
     const derived = deriveCredentials(TEST_ADDRESS, "0", "venue-sim");
+    const chosen = sim.venue.allMarkets()[1]!.info;
     const dir = tempDir();
     const out = sink();
     const err = sink();
@@ -72,6 +73,7 @@ describe("live wiring against a stand-in venue (the simulator on loopback)", () 
         MM_ENDPOINTS__WS: sim.urls.ws,
         MM_ENDPOINTS__BINANCE: sim.urls.binance,
         MM_ENDPOINTS__BINANCE_WS: sim.urls.binanceWs,
+        MM_MARKETS: chosen.slug, // selection by slug (the window that opens later: quoted before its start)
         MM_SETTLE_WAIT_MS: "5000",
         MM_LOG_LEVEL: "debug",
       },
@@ -86,6 +88,7 @@ describe("live wiring against a stand-in venue (the simulator on loopback)", () 
     expect(sim.venue.requestCount("POST /order") + sim.venue.requestCount("POST /orders")).toBeGreaterThan(0);
     const summary = JSON.parse(text.split("\n").find((l) => l.includes('"run summary"')) ?? "{}").summary as Record<string, unknown>;
     expect(summary.mode).toBe("live");
+    expect(summary.markets).toEqual([{ conditionId: chosen.conditionId, slug: chosen.slug }]);
     expect(summary.invariantViolations).toBe(0);
     expect(summary.venueBalancesMatch).toBe(true);
     for (const secret of [TEST_PRIVATE_KEY, TEST_PRIVATE_KEY.slice(2), derived.secret, derived.passphrase])
@@ -101,10 +104,10 @@ describe("dry run", () => {
     try {
       await bot.start();
       await waitFor(() => (bot.dryRun?.stats.intendedOrders ?? 0) >= 4, 15_000, "intended orders");
-      expect(bot.executor!.stats().actions.PLACE).toBe(bot.dryRun!.stats.intendedOrders);
     } finally {
       await shutdownBot(bot);
     }
+    expect(bot.executor!.stats().actions.PLACE).toBe(bot.dryRun!.stats.intendedOrders);
     // Nothing reached the venue's order routes.
     expect(bot.sim!.venue.requestCount("POST /order") + bot.sim!.venue.requestCount("POST /orders")).toBe(0);
     expect(bot.sim!.venue.requestCount("DELETE /order") + bot.sim!.venue.requestCount("DELETE /cancel-all")).toBe(0);
