@@ -246,8 +246,17 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
 
   // --- sampling
   const end = (tape.length > 0 ? (tape.time[tape.length - 1] as number) : start) + (config.tailMs ?? 70_000);
+  // Marks: the venue mid, else the last mid seen (a one-sided book near expiry), and the payoff once resolved.
+  const lastMid: (number | undefined)[] = markets.map(() => undefined);
   const sample = (): void => {
-    const v = ledger.valuation((m) => venue.mid(m));
+    for (let mi = 0; mi < markets.length; mi++) lastMid[mi] = venue.mid(mi) ?? lastMid[mi];
+    const v = ledger.valuation(
+      (m) => lastMid[m],
+      (m) => {
+        const w = venue.winner(m);
+        return w === undefined ? undefined : w === "YES" ? 1 : 0;
+      },
+    );
     for (let mi = 0; mi < markets.length; mi++) {
       const last = drivers[mi]?.lastPosted;
       series.push({
