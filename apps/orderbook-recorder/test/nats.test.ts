@@ -77,7 +77,7 @@ describe.skipIf(!HAS_NATS)("NATS JetStream sink (real nats-server)", () => {
           gammaUrl: sim.urls.gamma,
           dataDir: data.dir,
           shard: { index, count: 2 },
-          workers: 2,
+          workers: 1,
           maxAssetsPerConnection: 10,
           staggerMs: 2,
           checkpointIntervalMs: 0,
