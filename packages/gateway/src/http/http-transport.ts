@@ -9,6 +9,7 @@
  */
 import { type ApiCredentials, buildL2Headers } from "@mm/protocol";
 import type { Clock } from "@mm/types";
+import { setMaxListeners } from "node:events";
 import { Pool } from "undici";
 import type { RouteKey, VenueReply, VenueRequest, VenueTransport } from "../transport.js";
 
@@ -83,6 +84,8 @@ export function createHttpTransport(o: HttpTransportOptions): HttpTransport {
     bodyTimeout: 0,
   });
   const extra = o.headers ?? {};
+  // Every concurrent request listens on the caller's shutdown signal; many in flight is normal.
+  const widened = new WeakSet<AbortSignal>();
 
   async function send(req: VenueRequest, signal: AbortSignal): Promise<VenueReply> {
     if (signal.aborted) return { kind: "aborted", sent: false };
@@ -98,6 +101,10 @@ export function createHttpTransport(o: HttpTransportOptions): HttpTransport {
       why ??= "shutdown";
       ctl.abort();
     };
+    if (!widened.has(signal)) {
+      widened.add(signal);
+      setMaxListeners(0, signal);
+    }
     signal.addEventListener("abort", onShutdown, { once: true });
     const timeoutMs = timeouts[req.route];
     const timer = setTimeout(() => {
