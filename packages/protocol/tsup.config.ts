@@ -1,3 +1,3 @@
 import { mmTsupConfig } from "@mm/tsup-config";
 
-export default mmTsupConfig();
+export default mmTsupConfig({ entry: { index: "src/index.ts", cli: "src/cli/main.ts" } });
