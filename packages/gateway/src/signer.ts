@@ -20,7 +20,7 @@ import {
   signOrderV1,
   signOrderV2,
 } from "@mm/protocol";
-import { type Clock, notional, type OrderId, type OrderRequest, type RejectReason, systemClock } from "@mm/types";
+import { type Clock, isValidOrderPrice, notional, type OrderId, type OrderRequest, type RejectReason, systemClock } from "@mm/types";
 import type { OrderSigner, SignedOrder } from "./transport.js";
 
 export interface OrderSignerConfig {
@@ -61,6 +61,9 @@ const AMOUNT_REASON: Record<AmountError["reason"], RejectReason> = {
   invalid_size: "invalid_order",
 };
 
+/** Sizes travel with 2 decimals: 0.01 share = 10,000 micro-shares. */
+const SIZE_LOT = 10_000;
+
 export interface LiveOrderSigner extends OrderSigner {
   /** The signing key's checksummed address (POLY_ADDRESS, `signer` in orders). */
   readonly address: string;
@@ -86,6 +89,15 @@ export function createOrderSigner(c: OrderSignerConfig): LiveOrderSigner {
   };
 
   function sign(order: OrderRequest): SignedOrder {
+    // The official rounding would silently move an off-grid price (half-up) or cut a size to 2
+    // decimals; the executor's view would then differ from the venue's. Refuse instead.
+    if (!isValidOrderPrice(order.price, order.tickSize))
+      throw new OrderBuildError(
+        "tick_size",
+        `price ${order.price / 10_000} is not on the ${order.tickSize / 10_000} grid within [tick, 1 - tick]`,
+      );
+    if (!Number.isSafeInteger(order.size) || order.size <= 0 || order.size % SIZE_LOT !== 0)
+      throw new OrderBuildError("invalid_order", `size ${order.size / 1_000_000} must be a positive multiple of 0.01 shares`);
     const domain = domainFor(order.negRisk);
     const expiration = order.orderType === "GTD" ? (order.expiration ?? 0) : 0;
     if (order.orderType === "GTD" && !(expiration > 0)) throw new OrderBuildError("expiration", "GTD order without an expiration");

@@ -62,7 +62,7 @@ describe("rate limits (counted at the simulator)", () => {
       },
     );
     const t0 = Date.now();
-    for (let i = 0; i < 40; i++) r.gw.submit({ kind: "PLACE", actionId: i, order: r.order(`b${i}`, { price: (1000 + i * 10) as never }) });
+    for (let i = 0; i < 40; i++) r.gw.submit({ kind: "PLACE", actionId: i, order: r.order(`b${i}`, { price: (1000 + i * 100) as never }) });
     await r.until((m) => m.length === 40, 20_000);
     expect(count(r.inbox.messages, "PLACE_ACK")).toBe(40);
     expect(r.sim.venue.requestCount("POST /order")).toBe(40);
@@ -76,7 +76,7 @@ describe("rate limits (counted at the simulator)", () => {
       { rateLimits: { "POST /order": { limit: 10, windowMs: 500 } } },
       { policy: { batching: false, retry: { maxAttempts: 1 } } },
     );
-    for (let i = 0; i < 20; i++) r.gw.submit({ kind: "PLACE", actionId: i, order: r.order(`n${i}`, { price: (1000 + i * 10) as never }) });
+    for (let i = 0; i < 20; i++) r.gw.submit({ kind: "PLACE", actionId: i, order: r.order(`n${i}`, { price: (1000 + i * 100) as never }) });
     await r.until((m) => m.length === 20, 20_000);
     expect(r.gw.stats.worker.throttled429).toBeGreaterThan(0);
     const rejected = r.inbox.messages.filter((m) => m.kind === "PLACE_REJECT");
