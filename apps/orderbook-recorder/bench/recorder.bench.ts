@@ -159,11 +159,10 @@ export default defineBenches([
         });
         const writer = new SegmentWriter({ dir: t.dir, codec: "gzip", level: 1, flushIntervalMs: 0 });
         const batch = new RecordBuffer(512 * 1024);
-        const seqs = new Map<number, number>();
+        const seqs = new Uint32Array(conns + 1); // the recorder keeps the sequence in a connection field
         let transferred = 0;
         const cand = await receiveRun(server, conns, perConn, (conn, data, ts) => {
-          const seq = (seqs.get(conn) ?? 0) + 1;
-          seqs.set(conn, seq);
+          const seq = ++seqs[conn]!;
           const at = writer.appendFrame(conn, seq, ts, data);
           batch.appendRaw(writer.block.raw, at, at + RECORD_HEAD + data.length, ts);
           if (batch.length >= 256 * 1024) transferred += batch.take().bytes.byteLength;
