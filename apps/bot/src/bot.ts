@@ -38,7 +38,6 @@ import {
   type OrderGateway,
   PRICE_SCALE,
   type Size,
-  systemClock,
   type TickSize,
   type TokenId,
   type Usdc,
@@ -53,6 +52,7 @@ import type { HealthComponent } from "./http-server.js";
 import { marketInfoOf, selectMarkets } from "./market-selection.js";
 import { BotMetrics } from "./metrics.js";
 import { PnlTracker } from "./pnl.js";
+import { RunClock } from "./run-clock.js";
 import { startSimVenue } from "./sim-venue.js";
 import type { BotStatus, FeedHealth, MarketStatus } from "./status-view.js";
 import { addressOf, deriveApiCredentials, VenueRest } from "./venue-rest.js";
@@ -109,7 +109,15 @@ class JournalTap implements JournalSink {
     private readonly onEntry: (e: JournalEntry) => void,
     private readonly log: Logger,
   ) {}
+  /** Entries offered after the journal was closed (not persisted, not failures). */
+  afterClose = 0;
+  closed = false;
   append(entry: JournalEntry): void {
+    if (this.closed) {
+      this.afterClose++;
+      this.log.debug({ seq: entry.seq, type: entry.type }, "journal entry after close (not persisted)");
+      return;
+    }
     if (entry.type === "mode") {
       this.modeChanges.push({ at: entry.at, from: entry.from, to: entry.to, reason: entry.reason });
       if (this.modeChanges.length > 1_000) this.modeChanges.shift();
@@ -134,7 +142,7 @@ export class Bot {
   readonly pnl = new PnlTracker();
   private readonly config: Readonly<BotConfig>;
   private readonly log: Logger;
-  private readonly clock = systemClock;
+  private readonly clock = new RunClock();
   private readonly startedAt = Date.now();
 
   sim: VenueSimHandle | undefined;
@@ -859,8 +867,11 @@ export class Bot {
 
   /** Closes the journal (every accepted entry flushed) and checks that the database holds all of them. */
   async flushJournal(): Promise<void> {
+    // Nothing may run into a closed journal: cancel the executor's and drivers' pending timers.
+    this.clock.close();
     try {
       if (this.journal !== undefined && this.storage !== undefined) {
+        if (this.tap !== undefined) this.tap.closed = true;
         await this.journal.close();
         const session = (await this.storage.journal.sessions()).find((s) => s.sessionId === this.runId);
         this.journalCheck = {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DryRunGateway } from "../src/dry-run-gateway.js";
 import { windowStartFromSlug } from "../src/market-selection.js";
 import { PnlTracker } from "../src/pnl.js";
+import { RunClock } from "../src/run-clock.js";
 
 const CID = `0x${"ab".repeat(32)}` as ConditionId;
 const YES = "111" as TokenId;
@@ -112,5 +113,24 @@ describe("dry-run gateway", () => {
     expect(gw.openOrders).toBe(0);
     expect(gw.stats).toEqual({ intendedOrders: 2, intendedCancels: 1, cancelAlls: 1, syncs: 1 });
     expect(logged.filter((m) => m === "dry-run: would place order")).toHaveLength(2);
+  });
+});
+
+describe("run clock", () => {
+  it("fires timers like the system clock until closed; close cancels pending ones and refuses new ones", async () => {
+    const clock = new RunClock();
+    const fired: string[] = [];
+    clock.setTimer(5, () => fired.push("early"));
+    clock.setTimer(60_000, () => fired.push("late"));
+    const cleared = clock.setTimer(10, () => fired.push("cleared"));
+    clock.clearTimer(cleared);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fired).toEqual(["early"]);
+    expect(clock.pendingTimers).toBe(1);
+    clock.close();
+    expect(clock.pendingTimers).toBe(0);
+    clock.setTimer(1, () => fired.push("after close"));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fired).toEqual(["early"]);
   });
 });
