@@ -359,4 +359,43 @@ describe("GatewayCore: lost answers are verified, never resent", () => {
     const kinds = inbox.messages.map((m: GatewayResult) => m.kind);
     expect(kinds.length).toBe(3);
   });
+
+  it("close() with a PLACE in flight aborts it through the signal → OUTCOME_UNKNOWN (it may have executed)", async () => {
+    const clock = new ManualClock(0);
+    const inbox = new Inbox();
+    const transport = {
+      send: (_req: VenueRequest, signal: AbortSignal) =>
+        new Promise<import("../src/index.js").VenueReply>((resolve) =>
+          signal.addEventListener("abort", () => resolve({ kind: "aborted", sent: true })),
+        ),
+    };
+    const core = new GatewayCore({ transport, signer: new StubSigner(), mailbox: inbox, clock });
+    core.submit(place(1));
+    core.submit(place(2, { price: 4000 as never }));
+    await new Promise((r) => setImmediate(r));
+    core.submit(place(3));
+    await core.close();
+    const byId = new Map(inbox.messages.map((m) => ["actionId" in m ? m.actionId : -1, m.kind]));
+    expect(byId.get(1)).toBe("OUTCOME_UNKNOWN");
+    expect(byId.get(2)).toBe("OUTCOME_UNKNOWN");
+    expect(byId.get(3)).toBe("PLACE_REJECT");
+  });
+});
+
+describe("GatewayCore: default venue limits", () => {
+  it("a burst of 4,000 single PLACEs respects POST /order 3,500 per 10 s (virtual time)", async () => {
+    const { clock, inbox, transport, core } = setup(acceptAll, { batching: false });
+    for (let i = 1; i <= 4_000; i++) core.submit(place(i));
+    await settle(clock, core, 1_000_000);
+    const times = transport.sent.map((s) => s.at);
+    expect(times).toHaveLength(4_000);
+    let j = 0;
+    for (let i = 0; i < times.length; i++) {
+      while (times[j]! <= times[i]! - 10_000) j++;
+      expect(i - j + 1).toBeLessThanOrEqual(3_500);
+    }
+    expect(times[3_499]! - times[0]!).toBeLessThan(10_000);
+    expect(times[3_500]! - times[0]!).toBeGreaterThanOrEqual(10_000);
+    expect(inbox.of("PLACE_ACK")).toHaveLength(4_000);
+  });
 });
