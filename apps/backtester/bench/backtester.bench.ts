@@ -108,11 +108,15 @@ export default defineBenches([
       const tape = sessionTape(ctx.n(60, 1));
       const bin = encodeTape(tape);
       const text = tapeToJsonLines(tape);
-      const reps = ctx.n(30, 1);
-      // Warm both paths.
+      const reps = ctx.n(100, 1);
+      // Warm both paths (each is timed after the JIT has settled on it).
       const ref = replayOnce(decodeTape(bin));
       const viaJson = replayOnce(jsonLinesToTapeUnchecked(text));
       if (viaJson.hash !== ref.hash) throw new Error("JSONL and binary replays disagree on fills");
+      for (let w = 0; w < ctx.n(5, 0); w++) {
+        replayOnce(decodeTape(bin));
+        replayOnce(jsonLinesToTapeUnchecked(text));
+      }
       // CPU time of this thread (user + system), not wall time: the figure is per core, and a loaded
       // shared machine otherwise measures its scheduler.
       const cpu = () => {

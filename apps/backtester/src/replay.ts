@@ -11,9 +11,7 @@ import type { SimVenue } from "./venue-model.js";
 /** Applies every event to `venue`, advancing `clock` with the tape's time. Returns the events applied. */
 export function replayBook(tape: Tape, venue: SimVenue, clock: ManualClock): number {
   const n = tape.length;
-  const time = tape.time;
-  const kind = tape.kind;
-  const size = tape.size;
+  const { time, kind, market, side, price, size } = tape;
   let now = clock.now();
   let applied = 0;
   for (let i = 0; i < n; i++) {
@@ -22,13 +20,16 @@ export function replayBook(tape: Tape, venue: SimVenue, clock: ManualClock): num
       clock.advanceTo(t);
       now = t;
     }
-    venue.applyEvent(tape, i);
-    applied++;
-    if ((kind[i] as number) === K.SNAPSHOT) {
+    const k = kind[i] as number;
+    if (k === K.SNAPSHOT) {
+      venue.applySnapshot(tape, i);
       const levels = size[i] as number;
       i += levels;
-      applied += levels;
+      applied += levels + 1;
+      continue;
     }
+    venue.applyScalar(k, market[i] as number, side[i] as number, price[i] as number, size[i] as number);
+    applied++;
   }
   return applied;
 }

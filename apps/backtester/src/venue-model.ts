@@ -228,44 +228,54 @@ export class SimVenue {
   /** Applies tape event `i` (already due: the runner advanced the clock to its time). */
   applyEvent(t: Tape, i: number): void {
     const kind = t.kind[i] as number;
+    if (kind === EventKind.SNAPSHOT) {
+      this.applySnapshot(t, i);
+      return;
+    }
+    this.applyScalar(kind, t.market[i] as number, t.side[i] as number, t.price[i] as number, t.size[i] as number);
+  }
+
+  /** Every event but SNAPSHOT, from its scalars (the replay loop's fast path: no object reads). */
+  applyScalar(kind: number, market: number, side: number, price: number, size: number): void {
     if (kind === EventKind.REFERENCE) return;
-    const book = this.books[t.market[i] as number];
+    const book = this.books[market];
     if (book === undefined) return;
     switch (kind) {
-      case EventKind.SNAPSHOT: {
-        const n = t.size[i] as number;
-        const fresh: [Float64Array, Float64Array] = [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)];
-        for (let j = i + 1; j <= i + n && j < t.length; j++) {
-          const p = t.price[j] as number;
-          if (p > 0 && p < PRICE_SCALE) fresh[t.side[j] as 0 | 1][p] = t.size[j] as number;
-        }
-        for (const side of [SIDE_BID, SIDE_ASK] as const) {
-          const lv = book.levels[side];
-          for (let p = 1; p < PRICE_SCALE; p++) {
-            const nv = fresh[side][p] as number;
-            if (nv !== lv[p]) this.setLevel(book, side, p, nv);
-          }
-        }
-        return;
-      }
-      case EventKind.LEVEL: {
+      case EventKind.LEVEL:
         // The runner skips the LEVELs of a snapshot (applied with their SNAPSHOT).
-        this.setLevel(book, t.side[i] as 0 | 1, t.price[i] as number, t.size[i] as number);
+        this.setLevel(book, side === SIDE_BID ? SIDE_BID : SIDE_ASK, price, size);
         return;
-      }
       case EventKind.TRADE:
-        this.onRecordedTrade(book, t.side[i] as number, t.price[i] as number, t.size[i] as number);
+        this.onRecordedTrade(book, side, price, size);
         return;
       case EventKind.TICK_SIZE: {
-        const tick = t.price[i] as number;
-        if (!isTickSize(tick)) return;
-        book.tick = tick;
-        book.scanStep = gcd(book.scanStep, tick);
+        if (!isTickSize(price)) return;
+        book.tick = price;
+        book.scanStep = gcd(book.scanStep, price);
         return;
       }
       case EventKind.RESOLVE:
-        this.resolve(book, (t.side[i] as number) === 0 ? "YES" : "NO");
+        this.resolve(book, side === 0 ? "YES" : "NO");
         return;
+    }
+  }
+
+  /** A SNAPSHOT at `i` and the LEVELs that follow it replace the market's book. */
+  applySnapshot(t: Tape, i: number): void {
+    const book = this.books[t.market[i] as number];
+    if (book === undefined) return;
+    const n = t.size[i] as number;
+    const fresh: [Float64Array, Float64Array] = [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)];
+    for (let j = i + 1; j <= i + n && j < t.length; j++) {
+      const p = t.price[j] as number;
+      if (p > 0 && p < PRICE_SCALE) fresh[t.side[j] === SIDE_BID ? SIDE_BID : SIDE_ASK][p] = t.size[j] as number;
+    }
+    for (const side of [SIDE_BID, SIDE_ASK] as const) {
+      const lv = book.levels[side];
+      for (let p = 1; p < PRICE_SCALE; p++) {
+        const nv = fresh[side][p] as number;
+        if (nv !== lv[p]) this.setLevel(book, side, p, nv);
+      }
     }
   }
 
