@@ -81,6 +81,22 @@ describe("GatewayCore: queue and CANCEL_ALL", () => {
     expect(inbox.of("PLACE_REJECT")[0]!.message).toBe(CLEARED_BY_CANCEL_ALL);
   });
 
+  it("a CANCEL_ALL arriving while the worker waits for rate-limit room runs at once, and clears the waiting PLACEs", async () => {
+    const { clock, inbox, transport, core } = setup(acceptAll, {
+      batching: false,
+      rateLimits: { postOrder: [{ limit: 2, windowMs: 10_000 }] },
+    });
+    for (let i = 1; i <= 5; i++) core.submit(place(i));
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(transport.routes()).toEqual(["postOrder", "postOrder"]);
+    const t = clock.now();
+    core.submit({ kind: "CANCEL_ALL", actionId: 9, reason: "x" });
+    await settle(clock, core);
+    expect(transport.routes()).toEqual(["postOrder", "postOrder", "cancelAll"]);
+    expect(transport.sent[2]!.at).toBe(t);
+    expect(inbox.of("PLACE_REJECT").map((r) => r.actionId)).toEqual([3, 4, 5]);
+  });
+
   it("cancels go before queued PLACEs; SYNC keeps its FIFO place among PLACEs", async () => {
     const { clock, transport, core } = setup((req, n) =>
       req.route === "getOrders" || req.route === "getTrades" ? json(200, { data: [], next_cursor: "LTE=" }) : acceptAll(req, n),
