@@ -50,6 +50,29 @@ describe("CANCEL_ALL priority (venue-sim)", () => {
   });
 });
 
+describe("CANCEL_ALL with a PLACE in flight (venue-sim)", () => {
+  it("the in-flight PLACE completes first (its answer lost here), then CANCEL_ALL cancels it; no order survives", async () => {
+    const r = await rig({}, { http: { timeoutsMs: { postOrder: 300 } }, policy: { verify: { attempts: 2, delayMs: 50 } } });
+    r.sim.venue.applyFault({ type: "http", kind: "timeout", route: "POST /order", holdMs: 5_000 });
+    r.gw.submit({ kind: "PLACE", actionId: 1, order: r.order("inflight") });
+    const t0 = Date.now();
+    while (r.sim.venue.requestCount("POST /order") === 0 && Date.now() - t0 < 5_000) await new Promise((res) => setTimeout(res, 2));
+    r.gw.submit({ kind: "PLACE", actionId: 2, order: r.order("queued") });
+    r.gw.submit({ kind: "CANCEL_ALL", actionId: 3, reason: "risk" });
+    await r.until((m) => m.length === 3);
+    await r.gw.whenIdle();
+    const byId = new Map(r.inbox.messages.map((m) => ["actionId" in m ? m.actionId : -1, m]));
+    expect(byId.get(2)).toMatchObject({ kind: "PLACE_REJECT", message: CLEARED_BY_CANCEL_ALL });
+    const ack = byId.get(3)!;
+    expect(ack.kind).toBe("CANCEL_ALL_ACK");
+    // The executed-but-unanswered order was cancelled by the CANCEL_ALL; the PLACE's own result says so honestly.
+    expect(ack.kind === "CANCEL_ALL_ACK" && ack.canceled).toHaveLength(1);
+    expect(byId.get(1)!.kind).toBe("OUTCOME_UNKNOWN");
+    expect(r.sim.venue.requestCount("POST /order")).toBe(1);
+    expect(openAtVenue(r)).toHaveLength(0);
+  });
+});
+
 describe("rate limits (counted at the simulator)", () => {
   it("a burst of 40 PLACEs stays under the venue's POST /order limit: no 429, all placed, spread over time", async () => {
     const r = await rig(
