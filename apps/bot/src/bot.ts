@@ -143,6 +143,8 @@ export class Bot {
   private readonly config: Readonly<BotConfig>;
   private readonly log: Logger;
   private readonly clock = new RunClock();
+  /** The embedded simulator's own timers (settlement of the last fills), cancelled after it stops. */
+  private readonly simClock = new RunClock();
   private readonly startedAt = Date.now();
 
   sim: VenueSimHandle | undefined;
@@ -201,7 +203,7 @@ export class Bot {
     let privateKey: string;
     let signer: { funder?: string; signatureType?: 0 | 1 | 2; chainId?: number } = {};
     if (cfg.mode === "sim") {
-      this.sim = await startSimVenue(cfg);
+      this.sim = await startSimVenue(cfg, this.simClock);
       const u = this.sim.urls;
       endpoints = { clob: u.clob, gamma: u.gamma, data: u.data, ws: u.ws, binance: u.binance, binanceWs: u.binanceWs };
       const c = this.sim.credentials;
@@ -887,6 +889,7 @@ export class Bot {
     } finally {
       await this.storage?.close();
       await this.sim?.stop();
+      this.simClock.close();
     }
   }
 

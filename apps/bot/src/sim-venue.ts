@@ -3,12 +3,15 @@
  * reference path. The simulator checks orders like the real venue (EIP-712 order ids, signatures,
  * L2 auth), so the same gateway code runs in sim and live modes.
  */
+import type { Clock } from "@mm/types";
 import { startVenueSim, type VenueSimHandle } from "@mm/venue-sim";
 import type { BotConfig } from "./config.js";
 
-export async function startSimVenue(config: Readonly<BotConfig>): Promise<VenueSimHandle> {
+/** `clock`: the simulator's timers (settlement, flow, reference path) run on it; close it after `stop()`. */
+export async function startSimVenue(config: Readonly<BotConfig>, clock: Clock): Promise<VenueSimHandle> {
   const s = config.sim;
   return startVenueSim({
+    clock,
     seed: s.seed,
     markets: s.markets,
     windowMs: s.windowMinutes * 60_000,
