@@ -74,3 +74,51 @@ it("aged connections are recycled with overlap: no gap, books still exact", asyn
     tmp.cleanup();
   }
 }, 60_000);
+
+it("a silent connection is replaced; when the replacement cannot take over in time, gap markers are written and books recover", async () => {
+  const sim = await startVenueSim({
+    seed: 12,
+    markets: 6,
+    windowMs: 24 * 3_600_000,
+    flow: { intervalMs: 50, roll: false },
+    rateLimits: false,
+    verifySignatures: false,
+    marketWs: { idleTimeoutMs: 0 },
+  });
+  const tmp = tempDir("rec-silent-");
+  const rec = new Recorder({
+    wsUrl: `${sim.urls.ws}/market`,
+    gammaUrl: sim.urls.gamma,
+    dataDir: tmp.dir,
+    workers: 1,
+    maxAssetsPerConnection: 6,
+    staggerMs: 2,
+    checkpointIntervalMs: 0,
+    recycle: { maxAgeMs: 0, silentMs: 600, checkIntervalMs: 50, handoverTimeoutMs: 700, maxConcurrent: 2 },
+  });
+  try {
+    await rec.start();
+    const ids = sim.venue.allMarkets().flatMap((m) => [m.info.yes.tokenId, m.info.no.tokenId]);
+    await eventually("all owned", async () => (await rec.books()).filter((b) => b.owner !== 0).length === ids.length, 15_000);
+    expect(rec.counters.gaps).toBe(0);
+    sim.venue.applyFault({ type: "freeze", channel: "market", frozen: true });
+    await eventually(
+      "silent recycle timed out with gaps",
+      () => rec.pool.stats().recyclesSilent >= 1 && rec.pool.stats().handoverTimeouts >= 1 && rec.counters.gaps >= 1,
+      15_000,
+    );
+    sim.venue.applyFault({ type: "freeze", channel: "market", frozen: false });
+    await eventually("every book owned again", async () => (await rec.books()).filter((b) => b.owner !== 0).length === ids.length, 20_000);
+    await rec.stop();
+    let gaps = 0;
+    for await (const r of readRecords(tmp.dir)) if (r.type === RecordType.gap) gaps++;
+    expect(gaps).toBe(rec.counters.gaps);
+    const result = await replay(tmp.dir);
+    expect(result.stats.gaps).toBeGreaterThan(0);
+    expect(result.sequences).toMatchObject({ lost: 0, duplicated: 0 });
+  } finally {
+    await rec.stop();
+    await sim.stop();
+    tmp.cleanup();
+  }
+}, 60_000);

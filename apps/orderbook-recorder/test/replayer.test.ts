@@ -141,4 +141,39 @@ describe("BookWorkers", () => {
       await w.close();
     }
   });
+
+  it("declares backpressure above the queue bound and releases it once drained, dropping nothing", async () => {
+    const events: Array<[number, boolean]> = [];
+    const w = new BookWorkers({
+      workers: 1,
+      maxQueueBytes: 64 * 1024,
+      maxBatchBytes: 16 * 1024,
+      onPressure: (s, p) => events.push([s, p]),
+    });
+    try {
+      const enc = new RecordBuffer();
+      const sub = enc.append(RecordType.subscribe, 1, 0, T0, JSON.stringify({ assets: ["A"] }));
+      w.push(0, enc.raw, sub, enc.length, T0);
+      const n = 3000;
+      for (let i = 0; i < n; i++) {
+        enc.take();
+        const at = enc.append(RecordType.frame, 1, i + 1, T0 + i, book("A", T0 + i, [["0.40", String(i + 1)]], [["0.60", "5"]]));
+        w.push(0, enc.raw, at, enc.length, T0 + i);
+      }
+      const q = w.queueStats()[0]!;
+      expect(q.underPressure).toBe(true);
+      expect(events[0]).toEqual([0, true]);
+      await w.drain();
+      expect(events.at(-1)).toEqual([0, false]);
+      const after = w.queueStats()[0]!;
+      expect(after.pressureEpisodes).toBeGreaterThanOrEqual(1);
+      expect(after.queuedBytes).toBe(0);
+      const [st] = await w.stats();
+      expect(st!.replayer.snapshots).toBe(n);
+      const [b] = await w.books();
+      expect(b!.bids).toEqual([[4000, n * 1_000_000]]);
+    } finally {
+      await w.close();
+    }
+  });
 });
