@@ -1,6 +1,6 @@
 // backtester: deterministic event-driven replay through the live strategy driver and executor on a
 // virtual clock, against a queue-position venue model with latency, settlement and fees.
-export { runBacktest, type BacktestConfig, type BacktestResult, type RunProbe, type StrategySpec } from "./run.js";
+export { runBacktest, type BacktestConfig, type BacktestResult, type RunProbe, type StrategySpec, type TimedIntent } from "./run.js";
 export {
   SimVenue,
   DEFAULT_VENUE_MODEL,
@@ -51,3 +51,13 @@ export { ConfigError, parseRunConfig, RunConfigSchema, type RunConfigFile } from
 export { expandGrid, runSweep, withParam, type SweepOptions, type SweepRow, type SweepTable } from "./sweep.js";
 export { jsonLinesToTapeUnchecked, replayBook } from "./replay.js";
 export { tapeFromRecorder, type RecorderImportStats, type RecorderQuery } from "./recorder-input.js";
+export {
+  compareFills,
+  journalInputs,
+  runParity,
+  type Divergence,
+  type DivergenceCause,
+  type JournalFill,
+  type OrderSpan,
+  type ParityReport,
+} from "./parity.js";

@@ -20,7 +20,17 @@ import {
   StrategyDriver,
   StrategyDriverRouter,
 } from "@mm/strategy";
-import { type ConditionId, ManualClock, type MarketInfo, PRICE_SCALE, type Size, type TickSize, type TokenId, type Usdc } from "@mm/types";
+import {
+  type ConditionId,
+  type DesiredQuoteSet,
+  ManualClock,
+  type MarketInfo,
+  PRICE_SCALE,
+  type Size,
+  type TickSize,
+  type TokenId,
+  type Usdc,
+} from "@mm/types";
 import { DelayLine } from "./delay-line.js";
 import { SimGateway, SimUserFeed } from "./gateway.js";
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from "./latency.js";
@@ -53,6 +63,16 @@ export interface BacktestConfig {
   readonly driver?: { readonly debounceMs?: number; readonly refreshMs?: number };
   /** The executor's journal (e.g. a MemoryJournal for parity checks). */
   readonly journal?: JournalSink;
+  /**
+   * Replay these intents (e.g. from a bot journal) at their times instead of running the strategy:
+   * the executor, gateway and venue model are then the only things simulated (live-vs-backtest parity).
+   */
+  readonly intents?: readonly TimedIntent[];
+}
+
+export interface TimedIntent {
+  readonly at: number;
+  readonly intent: DesiredQuoteSet;
 }
 
 export interface BacktestResult {
@@ -62,6 +82,8 @@ export interface BacktestResult {
   readonly fills: readonly FillRecord[];
   readonly series: readonly SeriesPoint[];
   readonly executorStats: ReturnType<ExecutorActor["stats"]>;
+  /** Every order placed at the simulated venue and when it was there. */
+  readonly orderSpans: ReturnType<SimVenue["orderSpans"]>;
 }
 
 /** Hooks for tests and tools: a look inside while the run goes. */
@@ -162,7 +184,8 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     },
   };
   const router = new StrategyDriverRouter();
-  const drivers = markets.map((_, i) => {
+  const replaying = config.intents !== undefined;
+  const drivers = (replaying ? [] : markets).map((_, i) => {
     const strategy = makeStrategy(config.strategy, markets[i] as MarketInfo);
     const d = new StrategyDriver({
       clock,
@@ -258,7 +281,7 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
       },
     );
     for (let mi = 0; mi < markets.length; mi++) {
-      const last = drivers[mi]?.lastPosted;
+      const last = drivers[mi]?.lastPosted ?? lastIntent[mi];
       series.push({
         t: clock.now(),
         market: mi,
@@ -274,6 +297,25 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     if (clock.now() + sampleMs <= end) clock.setTimer(sampleMs, sample);
   };
   clock.setTimer(0, sample);
+
+  // --- recorded intents instead of the strategy
+  const lastIntent: (DesiredQuoteSet | undefined)[] = markets.map(() => undefined);
+  if (config.intents !== undefined) {
+    const sorted = [...config.intents].sort((a, b) => a.at - b.at);
+    let k = 0;
+    const postDue = (): void => {
+      while (k < sorted.length && (sorted[k] as TimedIntent).at <= clock.now()) {
+        const { intent } = sorted[k++] as TimedIntent;
+        const mi = byCondition.get(intent.conditionId);
+        if (mi !== undefined) lastIntent[mi] = intent;
+        actor.intents.post(intent);
+      }
+      const next = sorted[k];
+      if (next !== undefined) clock.setTimer(next.at - clock.now(), postDue);
+    };
+    const first = sorted[0];
+    if (first !== undefined) clock.setTimer(Math.max(0, first.at - start), postDue);
+  }
 
   // --- the replay
   for (let i = 0; i < tape.length; i++) {
@@ -299,7 +341,7 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     executorStats: stats,
     end,
   });
-  return { summary, summaryJson: JSON.stringify(summary), fills, series, executorStats: stats };
+  return { summary, summaryJson: JSON.stringify(summary), fills, series, executorStats: stats, orderSpans: venue.orderSpans() };
 }
 
 function makeStrategy(spec: StrategySpec, market: MarketInfo): Strategy {

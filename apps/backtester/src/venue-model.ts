@@ -128,6 +128,8 @@ interface SimOrder {
   matched: number;
   queueAhead: number;
   open: boolean;
+  /** When it left the book (or never rested), epoch ms; NaN while open. */
+  closedAt: number;
   /** Collateral (BUY) or shares (SELL) still held by the open order. */
   reserved: number;
 }
@@ -454,6 +456,7 @@ export class SimVenue {
       matched: 0,
       queueAhead: 0,
       open: true,
+      closedAt: Number.NaN,
       reserved: 0,
     };
     this.orders.set(o.orderId, o);
@@ -576,6 +579,14 @@ export class SimVenue {
   queueAhead(clientOrderId: string): number | undefined {
     const o = this.byClient.get(clientOrderId);
     return o?.open ? o.queueAhead : undefined;
+  }
+
+  /** Every order we placed with the time span it was at the venue (for divergence analysis). */
+  orderSpans(): { readonly tokenId: TokenId; readonly side: Side; readonly price: Price; readonly from: number; readonly to: number }[] {
+    const out = [];
+    for (const o of this.orders.values())
+      out.push({ tokenId: o.tokenId, side: o.side, price: o.price, from: o.createdAt, to: o.open ? Number.POSITIVE_INFINITY : o.closedAt });
+    return out;
   }
 
   allTrades(): readonly VenueTrade[] {
@@ -712,6 +723,7 @@ export class SimVenue {
   private close(o: SimOrder): void {
     if (!o.open) return;
     o.open = false;
+    o.closedAt = this.clock.now();
     this.setReserve(o, 0);
     const book = this.books[o.market] as MarketBook;
     const i = book.resting.indexOf(o);
