@@ -20,7 +20,7 @@ const FAST_ENV = {
 
 interface Child {
   readonly proc: ChildProcess;
-  readonly out: { stdout: string; stderr: string };
+  readonly out: { stdout: string; stderr: string; exitedAt: number };
   readonly exited: Promise<number | null>;
 }
 
@@ -30,14 +30,19 @@ function startBot(args: readonly string[], env: Record<string, string> = {}): Ch
     env: { ...process.env, ...FAST_ENV, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const out = { stdout: "", stderr: "" };
+  const out = { stdout: "", stderr: "", exitedAt: 0 };
   proc.stdout!.on("data", (d: Buffer) => {
     out.stdout += d.toString();
   });
   proc.stderr!.on("data", (d: Buffer) => {
     out.stderr += d.toString();
   });
-  const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    proc.on("exit", (code) => {
+      out.exitedAt = Date.now();
+      r(code);
+    }),
+  );
   return { proc, out, exited };
 }
 
@@ -100,6 +105,9 @@ describe("mm-bot process (sim mode, stdout not a TTY)", () => {
       "stop feeds",
       "flush journal",
     ]);
+    // Nothing holds the process once the summary is out (no timers, sockets or servers left).
+    const summaryAt = lines.find((l) => l.msg === "run summary")?.time as number;
+    expect(bot.out.exitedAt - summaryAt).toBeLessThan(2_000);
     const journal = lines.find((l) => l.msg === "journal flushed");
     expect(journal).toBeDefined();
     expect(journal!.stored).toBe(journal!.appended);
