@@ -56,6 +56,9 @@ export class OrderBook implements BookView {
   private readonly bids: PagedLevels;
   /** Mirrored: index = maxSlot - slot, so a higher index is a lower (better) ask. */
   private readonly asks: PagedLevels;
+  /** Best prices in price units (-1 = empty side), refreshed after every applied frame. */
+  private bbPx = -1;
+  private baPx = -1;
   private _epoch = 0;
   private _updateCount = 0;
   private _lastUpdateAt = 0;
@@ -105,25 +108,25 @@ export class OrderBook implements BookView {
   }
 
   bestBid(): Price | undefined {
-    const b = this.bids.best;
-    return b < 0 ? undefined : ((b * this.tick) as Price);
+    const p = this.bbPx;
+    return p < 0 ? undefined : (p as Price);
   }
 
   bestAsk(): Price | undefined {
-    const a = this.asks.best;
-    return a < 0 ? undefined : (((this.maxSlot - a) * this.tick) as Price);
+    const p = this.baPx;
+    return p < 0 ? undefined : (p as Price);
   }
 
   /** Best bid in price units, or `empty` when the side is empty (no `undefined` on hot paths). */
   bestBidOr(empty: number): number {
-    const b = this.bids.best;
-    return b < 0 ? empty : b * this.tick;
+    const p = this.bbPx;
+    return p < 0 ? empty : p;
   }
 
   /** Best ask in price units, or `empty` when the side is empty. */
   bestAskOr(empty: number): number {
-    const a = this.asks.best;
-    return a < 0 ? empty : (this.maxSlot - a) * this.tick;
+    const p = this.baPx;
+    return p < 0 ? empty : p;
   }
 
   mid(): number | undefined {
@@ -354,9 +357,15 @@ export class OrderBook implements BookView {
     if (slot * tick !== price || slot <= 0 || slot >= this.maxSlot || !(size >= 0 && size <= MAX_SAFE) || Math.floor(size) !== size) {
       return this.refuseLevel(side, price, size);
     }
-    if (side === "BID") this.bids.set(slot, size);
-    else if (side === "ASK") this.asks.set(this.maxSlot - slot, size);
-    else return this.refuseLevel(side, price, size);
+    if (side === "BID") {
+      const bids = this.bids;
+      bids.set(slot, size);
+      this.bbPx = bids.best < 0 ? -1 : bids.best * tick;
+    } else if (side === "ASK") {
+      const asks = this.asks;
+      asks.set(this.maxSlot - slot, size);
+      this.baPx = asks.best < 0 ? -1 : (this.maxSlot - asks.best) * tick;
+    } else return this.refuseLevel(side, price, size);
     this._updateCount++;
     this._lastUpdateAt = receivedAt;
     return undefined;
@@ -420,12 +429,20 @@ export class OrderBook implements BookView {
 
   /** @internal Marks a frame as applied: update count, receive time, venue timestamp (when given). */
   commitFrame(receivedAt: number, venueTs: number): void {
+    this.refreshBest();
     this._updateCount++;
     this._lastUpdateAt = receivedAt;
     if (venueTs > this._lastVenueTs) this._lastVenueTs = venueTs;
   }
 
   // ------------------------------------------------------------------------------------------
+
+  private refreshBest(): void {
+    const b = this.bids.best;
+    const a = this.asks.best;
+    this.bbPx = b < 0 ? -1 : b * this.tick;
+    this.baPx = a < 0 ? -1 : (this.maxSlot - a) * this.tick;
+  }
 
   private priceOf(side: BookSide, index: number): Price {
     return ((side === "BID" ? index : this.maxSlot - index) * this.tick) as Price;
