@@ -51,4 +51,5 @@ export {
   type RecordQuery,
   type SegmentInfo,
 } from "./segment/reader.js";
-export { BookReplayer, diffBooks, ReplayerStats, type ReplayerOptions } from "./books/replayer.js";
+export { BookReplayer, diffBooks, ReplayerStats, type AppliedEvent, type ReplayerOptions } from "./books/replayer.js";
+export { replay, SequenceChecker, type ReplayOptions, type ReplayResult, type SequenceStats } from "./replay.js";
