@@ -6,6 +6,7 @@
  *   mm-backtest convert --in session.jsonl --out session.mmtape
  *   mm-backtest import  --recorder-dir /data/pm --markets markets.json [--from ISO] [--to ISO] --out x.mmtape
  *   mm-backtest run     --tape session.(mmtape|jsonl) --config run.json [--seed N] [--out-dir out] [--cache-dir .bt-cache]
+ *   mm-backtest parity  --tape x.mmtape --journal-db bot.sqlite --session RUN_ID --config run.json [--window-ms 5000] [--out parity.json]
  *   mm-backtest sweep   --tape session.mmtape --config run.json --grid grid.json [--workers 2] [--out sweep.json]
  *
  * `run` writes summary.json, fills.jsonl and report.html into --out-dir and prints the summary.
@@ -20,6 +21,8 @@ import { runBacktest } from "./run.js";
 import { runSweep } from "./sweep.js";
 import { generateSyntheticSession } from "./synthetic.js";
 import type { Tape } from "./tape.js";
+import { readJournalSession } from "./journal-input.js";
+import { runParity } from "./parity.js";
 import { tapeFromRecorder } from "./recorder-input.js";
 import {
   loadTapeCached,
@@ -64,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       markets: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
+      "journal-db": { type: "string" },
+      session: { type: "string" },
+      "window-ms": { type: "string" },
     },
     strict: true,
   });
@@ -129,6 +135,20 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       return 0;
     }
+    case "parity": {
+      const tape = loadTape(need(values.tape, "tape"), values["cache-dir"]);
+      const config = parseRunConfig(JSON.parse(readFileSync(need(values.config, "config"), "utf8")));
+      const entries = await readJournalSession(need(values["journal-db"], "journal-db"), need(values.session, "session"));
+      if (entries.length === 0) throw new UsageError(`no journal entries for session ${values.session}`);
+      const windowMs = Number(values["window-ms"] ?? "5000");
+      if (!(windowMs >= 0)) throw new UsageError("--window-ms must be ≥ 0");
+      const { strategy: _unused, ...rest } = config;
+      const { report } = runParity(tape, entries, rest, windowMs);
+      const text = `${JSON.stringify(report, null, 2)}\n`;
+      if (values.out) writeFileSync(values.out, text);
+      process.stdout.write(text);
+      return 0;
+    }
     case "sweep": {
       const tapePath = resolve(need(values.tape, "tape"));
       if (!tapePath.endsWith(".mmtape")) throw new UsageError("sweep reads a binary .mmtape (use convert first)");
@@ -142,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${cmd ?? ""}" (synth | convert | import | run | sweep)`);
+      throw new UsageError(`unknown command "${cmd ?? ""}" (synth | convert | import | run | parity | sweep)`);
   }
 }
 

@@ -61,3 +61,4 @@ export {
   type OrderSpan,
   type ParityReport,
 } from "./parity.js";
+export { readJournalSession } from "./journal-input.js";

@@ -59,3 +59,29 @@ describe("journal replay parity", () => {
     expect(report.byCause.settlement).toBeGreaterThan(0);
   });
 });
+
+describe("journal from @mm/storage", () => {
+  it("a journal written by JournalWriter to SQLite replays to the same fills", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { JournalWriter, SqliteStorage } = await import("@mm/storage");
+    const { readJournalSession } = await import("../src/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "bt-journal-"));
+    try {
+      const path = join(dir, "bot.sqlite");
+      const storage = SqliteStorage.open({ path });
+      const writer = await JournalWriter.start({ journal: storage.journal, sessionId: "run-1", meta: { mode: "sim" } });
+      const run = runBacktest(tape, { ...base, journal: writer });
+      await writer.close();
+      await storage.close();
+      const entries = await readJournalSession(path, "run-1");
+      expect(entries.length).toBeGreaterThan(100);
+      const { report } = runParity(tape, entries, replayConfig);
+      expect(report.matched.fractionOfLive).toBe(1);
+      expect(report.live.fills).toBe(run.fills.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
