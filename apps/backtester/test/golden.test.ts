@@ -211,3 +211,41 @@ describe("taking and fees", () => {
     expect(r.summary.pnl.fees).toBeCloseTo(fee, 5);
   });
 });
+
+describe("tick size and markouts", () => {
+  it("a tick-size change reaches the caches, the executor and the venue: quotes re-grid onto the finer tick", () => {
+    const journal = new MemoryJournal();
+    const tape = tapeOf((b) => {
+      b.snapshot(T0, 0, [{ price: 4700, size: 100 * SH }], [{ price: 5300, size: 100 * SH }]);
+      b.push(T0 + 1_000, EventKind.TICK_SIZE, 0, 0, 10, 0);
+      b.push(T0 + 1_000, EventKind.LEVEL, 0, SIDE_BID, 4700, 90 * SH);
+      b.push(T0 + 2_000, EventKind.LEVEL, 0, SIDE_ASK, 5300, 90 * SH);
+    });
+    const r = runBacktest(tape, goldenConfig(fixedQuotes([4850, 10]), { journal }));
+    const bids = journal.entries
+      .filter((e): e is typeof e & { type: "action"; action: PlaceAction } => e.type === "action" && e.action.kind === "PLACE")
+      .map((e) => [e.at - T0, e.action.order.price, e.action.order.tickSize]);
+    // On the 0.01 grid the 0.485 bid rounds down to 0.48; after the change it is placed at 0.485.
+    expect(bids[0]).toEqual([0, 4800, 100]);
+    expect(bids.some(([at, p, tick]) => (at as number) >= 1_000 && p === 4850 && tick === 10)).toBe(true);
+    expect(r.summary.rejects).toEqual({});
+  });
+
+  it("markouts: YES-space mid move after the fill, per share", () => {
+    const tape = tapeOf((b) => {
+      b.snapshot(T0, 0, [{ price: 4700, size: 100 * SH }], [{ price: 5100, size: 100 * SH }]);
+      b.push(T0 + 1_000, EventKind.TRADE, 0, TAKER_SELL, 4800, 10 * SH); // we buy 10 at 0.48 (mid 0.49)
+      b.push(T0 + 1_500, EventKind.LEVEL, 0, SIDE_ASK, 5300, 100 * SH);
+      b.push(T0 + 1_500, EventKind.LEVEL, 0, SIDE_ASK, 5100, 0); // mid → 0.50
+      b.push(T0 + 5_000, EventKind.LEVEL, 0, SIDE_BID, 4500, 100 * SH);
+      b.push(T0 + 5_000, EventKind.LEVEL, 0, SIDE_BID, 4700, 0); // mid → 0.49 (bid 0.45 / ask 0.53)
+    });
+    const r = runBacktest(tape, goldenConfig(fixedQuotes([4800, 10]), { markoutHorizonsMs: [1_000, 10_000], tailMs: 15_000 }));
+    expect(r.fills).toHaveLength(1);
+    expect(r.fills[0]?.markouts).toEqual([200, 100]);
+    expect(r.summary.markouts.map((m) => [m.horizonMs, m.meanPerShare, m.total])).toEqual([
+      [1_000, 200, 0.2],
+      [10_000, 100, 0.1],
+    ]);
+  });
+});
