@@ -166,13 +166,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// `pnpm --filter backtester start -- run …` passes the separator through.
+const argv = process.argv.slice(2);
+main(argv[0] === "--" ? argv.slice(1) : argv).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
     const code = (e as { code?: unknown } | undefined)?.code;
-    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
+    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
       process.stderr.write(`mm-backtest: ${(e as Error).message}\n`);
       process.exitCode = 2;
       return;
