@@ -137,11 +137,13 @@ export class RecorderConnection {
   }
 
   pause(): void {
+    if (this.paused) return;
     this.paused = true;
     this.session?.pause();
   }
 
   resume(): void {
+    if (!this.paused) return;
     this.paused = false;
     this.session?.resume();
   }
@@ -317,9 +319,28 @@ export class ConnectionPool {
     if (c !== undefined) c.owned += n;
   }
 
-  /** Pause/resume every socket of a worker shard (backpressure). */
+  private readonly pausedShards = new Set<number>();
+  private writerPaused = false;
+
+  /** Pause/resume every socket of a worker shard (its queue is over its bound). */
   setPaused(shard: number, paused: boolean): void {
-    for (const c of this.conns) if (c.shard === shard) paused ? c.pause() : c.resume();
+    if (paused) this.pausedShards.add(shard);
+    else this.pausedShards.delete(shard);
+    this.applyPause();
+  }
+
+  /** Pause/resume every socket (the segment writer is behind). */
+  setWriterPaused(paused: boolean): void {
+    this.writerPaused = paused;
+    this.applyPause();
+  }
+
+  /** A socket reads only when neither its shard's queue nor the writer is over its bound. */
+  private applyPause(): void {
+    for (const c of this.conns) {
+      if (this.writerPaused || this.pausedShards.has(c.shard)) c.pause();
+      else c.resume();
+    }
   }
 
   /** Replaces `old` with overlap (public for tests and the admin API). */
@@ -424,6 +445,7 @@ export class ConnectionPool {
     const at = Math.max(now, this.lastStartAt + this.stagger);
     this.lastStartAt = at;
     const c = new RecorderConnection(`market-${shard}-${++this.counter}`, shard, this, this.o, delay ?? at - now);
+    if (this.writerPaused || this.pausedShards.has(shard)) c.pause();
     this.conns.add(c);
     this.counters.created++;
     return c;

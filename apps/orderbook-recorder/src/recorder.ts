@@ -39,7 +39,7 @@ export interface RecorderOptions {
   readonly recycle?: RecycleOptions;
   /** Periodic book checkpoints. Default 5 min; also one at every rotation and at shutdown. */
   readonly checkpointIntervalMs?: number;
-  readonly segment?: Omit<SegmentWriterOptions, "dir" | "prefix" | "onRotate" | "now">;
+  readonly segment?: Omit<SegmentWriterOptions, "dir" | "prefix" | "onRotate" | "onPressure" | "now">;
   readonly maxQueueBytes?: number;
   readonly pingIntervalMs?: number;
   readonly logger?: FeedLogger;
@@ -93,7 +93,14 @@ export class Recorder {
     this.now = o.now ?? Date.now;
     const shard = o.shard;
     const prefix = o.prefix ?? (shard !== undefined && shard.count > 1 ? `rec-${shard.index}of${shard.count}` : "rec");
-    this.writer = new SegmentWriter({ ...(o.segment ?? {}), dir: o.dataDir, prefix, now: this.now, onRotate: () => this.checkpoint() });
+    this.writer = new SegmentWriter({
+      ...(o.segment ?? {}),
+      dir: o.dataDir,
+      prefix,
+      now: this.now,
+      onRotate: () => this.checkpoint(),
+      onPressure: (paused) => this.pool.setWriterPaused(paused),
+    });
     this.workers = new BookWorkers({
       workers: o.workers ?? 2,
       ...(o.maxQueueBytes !== undefined ? { maxQueueBytes: o.maxQueueBytes } : {}),

@@ -84,8 +84,12 @@ describe("mm-recorder CLI", () => {
     await eventually(
       "subscribed and recording",
       async () => {
-        const s = (await (await fetch(`${url}/stats`)).json()) as { registry: { subscribed: number }; recorder: { frames: number } };
-        return s.registry.subscribed === 60 && s.recorder.frames > 150;
+        const s = (await (await fetch(`${url}/stats`)).json()) as {
+          registry: { subscribed: number };
+          recorder: { frames: number };
+          writer: { rotations: number };
+        };
+        return s.registry.subscribed === 60 && s.recorder.frames > 150 && s.writer.rotations >= 1;
       },
       30_000,
       100,

@@ -137,4 +137,29 @@ describe("SegmentWriter → reader", () => {
     expect(stats.badBlocks).toBe(1);
     expect(n).toBe(1000 - blk.records);
   });
+
+  it("reports pressure while sealed blocks wait for the compression worker, and releases it", async () => {
+    const dir = tmp();
+    const events: boolean[] = [];
+    const w = new SegmentWriter({
+      dir,
+      codec: "brotli",
+      level: 9,
+      blockBytes: 4096,
+      flushIntervalMs: 0,
+      maxPendingBytes: 64 * 1024,
+      onPressure: (p) => events.push(p),
+    });
+    const t0 = 1_700_000_000_000;
+    for (let i = 0; i < 4000; i++) w.appendFrame(1, i + 1, t0 + i, Buffer.from(bookFrame(i % 2 ? "A" : "B", t0 + i, "0.4", "0.6")));
+    expect(w.stats.underPressure).toBe(true);
+    expect(events).toEqual([true]);
+    await w.close();
+    expect(events).toEqual([true, false]);
+    expect(w.stats.pendingBytes).toBe(0);
+    expect(w.stats.pressureEpisodes).toBe(1);
+    let n = 0;
+    for await (const _ of readFrames(dir)) n++;
+    expect(n).toBe(4000);
+  });
 });

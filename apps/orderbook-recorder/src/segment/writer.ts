@@ -27,6 +27,12 @@ export interface SegmentWriterOptions {
   readonly maxSegmentBytes?: number;
   /** Rotate when the current segment is this old (ms). Default 1 h. */
   readonly maxSegmentMs?: number;
+  /**
+   * Sealed bytes waiting for the compression worker above which `onPressure(true)` is called (the
+   * recorder pauses its sockets); `onPressure(false)` once below half. Default 64 MiB.
+   */
+  readonly maxPendingBytes?: number;
+  readonly onPressure?: (paused: boolean) => void;
   /** Called right after a rotation, before any record of the new segment (write a checkpoint mark here). */
   readonly onRotate?: () => void;
   readonly now?: () => number;
@@ -41,6 +47,8 @@ export interface SegmentWriterStats {
   pendingBytes: number;
   maxPendingBytes: number;
   rotations: number;
+  pressureEpisodes: number;
+  underPressure: boolean;
   errors: number;
   lastError: string | undefined;
   sink: SinkStats | undefined;
@@ -56,6 +64,8 @@ export class SegmentWriter {
     pendingBytes: 0,
     maxPendingBytes: 0,
     rotations: 0,
+    pressureEpisodes: 0,
+    underPressure: false,
     errors: 0,
     lastError: undefined,
     sink: undefined,
@@ -76,6 +86,7 @@ export class SegmentWriter {
   private closing: Promise<SegmentIndex | undefined> | undefined;
   private readonly indexes: SegmentIndex[] = [];
   private readonly onRotate: (() => void) | undefined;
+  private readonly maxPendingBytes: number;
 
   constructor(readonly options: SegmentWriterOptions) {
     const codec = Codec[options.codec ?? "gzip"];
@@ -86,6 +97,7 @@ export class SegmentWriter {
     this.maxSegmentMs = Math.max(1000, options.maxSegmentMs ?? 3_600_000);
     this.now = options.now ?? Date.now;
     this.onRotate = options.onRotate;
+    this.maxPendingBytes = Math.max(64 * 1024, options.maxPendingBytes ?? 64 * 1024 * 1024);
     this.block = new RecordBuffer(Math.min(this.blockBytes * 2, 8 * 1024 * 1024));
     const level = options.level ?? (codec === Codec.brotli ? 3 : 6);
     this.worker = startWorker("compress-worker", { dir: options.dir, prefix, codec, level, firstSeq: nextSeq(options.dir, prefix) });
@@ -95,6 +107,10 @@ export class SegmentWriter {
         const size = this.pendingSizes.shift() ?? 0;
         this.stats.blocksPending--;
         this.stats.pendingBytes -= size;
+        if (this.stats.underPressure && this.stats.pendingBytes <= this.maxPendingBytes / 2) {
+          this.stats.underPressure = false;
+          this.options.onPressure?.(false);
+        }
       } else if (m.type === "rotated" || m.type === "closed") {
         if (m.index !== undefined) this.indexes.push(m.index);
         const w = m.id === undefined ? undefined : this.waiters.get(m.id);
@@ -148,6 +164,11 @@ export class SegmentWriter {
     this.worker.postMessage({ type: "block", bytes: b.bytes, count: b.count, firstMs: b.firstMs, lastMs: b.lastMs }, [
       b.bytes.buffer as ArrayBuffer,
     ]);
+    if (!this.stats.underPressure && this.stats.pendingBytes > this.maxPendingBytes) {
+      this.stats.underPressure = true;
+      this.stats.pressureEpisodes++;
+      this.options.onPressure?.(true);
+    }
   }
 
   /** Closes the current segment now (index + fsync); resolves with its index. */
