@@ -173,8 +173,8 @@ export class Knowledge {
               o.terminal = true;
               o.cancelInFlight = undefined;
             } else {
+              // Still open in the snapshot; a cancellation delivered since (the snapshot is older) stands.
               open.delete(o.orderId);
-              o.terminal = false;
               // A cancel that was answered (even "unknown") is no longer in flight once the venue shows the order open.
               if (o.cancelInFlight !== undefined && this.answered.has(o.cancelInFlight)) o.cancelInFlight = undefined;
             }
