@@ -163,7 +163,7 @@ export function runParity(
       throw new Error("journal replay does not run a strategy");
     },
   };
-  const result = runBacktest(tape, { ...config, intents, strategy: { kind: "custom", make: () => unused } });
+  const result = runBacktest(tape, { ...config, intents, recordOrderSpans: true, strategy: { kind: "custom", make: () => unused } });
   const tokenOf = (f: FillRecord): string => {
     const m = tape.markets[f.market];
     return m === undefined ? "" : f.outcome === "YES" ? m.yes.tokenId : m.no.tokenId;

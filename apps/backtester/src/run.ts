@@ -68,6 +68,8 @@ export interface BacktestConfig {
    * the executor, gateway and venue model are then the only things simulated (live-vs-backtest parity).
    */
   readonly intents?: readonly TimedIntent[];
+  /** Keep every order's span at the venue in `BacktestResult.orderSpans` (parity); default false. */
+  readonly recordOrderSpans?: boolean;
 }
 
 export interface TimedIntent {
@@ -82,7 +84,7 @@ export interface BacktestResult {
   readonly fills: readonly FillRecord[];
   readonly series: readonly SeriesPoint[];
   readonly executorStats: ReturnType<ExecutorActor["stats"]>;
-  /** Every order placed at the simulated venue and when it was there. */
+  /** Orders at the simulated venue and when they were there (closed ones only with `recordOrderSpans`). */
   readonly orderSpans: ReturnType<SimVenue["orderSpans"]>;
 }
 
@@ -158,6 +160,7 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     collateral: config.initialCollateral,
     ...(config.initialTokens ? { tokens: config.initialTokens } : {}),
     hooks: { onUserEvent: (e) => userFeed.publish(e), onTrade },
+    recordSpans: config.recordOrderSpans ?? false,
   });
   const gateway = new SimGateway(clock, venue, latency);
   const actor = new ExecutorActor({

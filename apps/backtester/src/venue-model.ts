@@ -173,6 +173,10 @@ export class SimVenue {
   private readonly orders = new Map<OrderId, SimOrder>();
   private readonly byClient = new Map<string, SimOrder>();
   private readonly trades: VenueTrade[] = [];
+  private readonly recordSpans: boolean;
+  private readonly maxClosedOrders: number;
+  private closedCount = 0;
+  private readonly spans: { tokenId: TokenId; side: Side; price: Price; from: number; to: number }[] = [];
   private collateral: number;
   private collateralPendingOut = 0;
   private collateralReserved = 0;
@@ -190,6 +194,10 @@ export class SimVenue {
     readonly collateral: number;
     readonly tokens?: Readonly<Record<string, number>>;
     readonly hooks: VenueHooks;
+    /** Keep every order's time span at the venue for `orderSpans()` (parity analysis). Default false. */
+    readonly recordSpans?: boolean;
+    /** Closed orders kept for id lookups (late cancels); older ones are forgotten. Default 50,000. */
+    readonly maxClosedOrders?: number;
   }) {
     this.config = { ...DEFAULT_VENUE_MODEL, ...options.config };
     const c = this.config;
@@ -198,6 +206,8 @@ export class SimVenue {
       if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`${k} must be ≥ 0`);
     this.clock = options.clock;
     this.hooks = options.hooks;
+    this.recordSpans = options.recordSpans ?? false;
+    this.maxClosedOrders = options.maxClosedOrders ?? 50_000;
     this.rng = Rng.derive(options.seed, "venue.settlement");
     this.collateral = options.collateral;
     options.markets.forEach((info, index) => {
@@ -581,11 +591,14 @@ export class SimVenue {
     return o?.open ? o.queueAhead : undefined;
   }
 
-  /** Every order we placed with the time span it was at the venue (for divergence analysis). */
+  /**
+   * Every order we placed with the time span it was at the venue (for divergence analysis; closed
+   * orders only when constructed with `recordSpans`).
+   */
   orderSpans(): { readonly tokenId: TokenId; readonly side: Side; readonly price: Price; readonly from: number; readonly to: number }[] {
-    const out = [];
+    const out = [...this.spans];
     for (const o of this.orders.values())
-      out.push({ tokenId: o.tokenId, side: o.side, price: o.price, from: o.createdAt, to: o.open ? Number.POSITIVE_INFINITY : o.closedAt });
+      if (o.open) out.push({ tokenId: o.tokenId, side: o.side, price: o.price, from: o.createdAt, to: Number.POSITIVE_INFINITY });
     return out;
   }
 
@@ -725,11 +738,26 @@ export class SimVenue {
     o.open = false;
     o.closedAt = this.clock.now();
     this.setReserve(o, 0);
+    if (this.recordSpans) this.spans.push({ tokenId: o.tokenId, side: o.side, price: o.price, from: o.createdAt, to: o.closedAt });
+    if (++this.closedCount > this.maxClosedOrders) this.forgetClosed();
     const book = this.books[o.market] as MarketBook;
     const i = book.resting.indexOf(o);
     if (i >= 0) {
       book.resting.splice(i, 1);
       this.restingChanged(book, o, -1);
+    }
+  }
+
+  /** Drops the oldest half of the closed orders from the id maps (memory stays bounded on long runs). */
+  private forgetClosed(): void {
+    let drop = this.closedCount - Math.floor(this.maxClosedOrders / 2);
+    for (const [id, o] of this.orders) {
+      if (drop <= 0) break;
+      if (o.open) continue;
+      this.orders.delete(id);
+      if (this.byClient.get(o.clientOrderId) === o) this.byClient.delete(o.clientOrderId);
+      this.closedCount--;
+      drop--;
     }
   }
 

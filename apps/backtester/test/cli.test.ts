@@ -20,7 +20,7 @@ const run = (args: string[]) =>
     );
   });
 
-describe("mm-backtest", () => {
+describe.concurrent("mm-backtest", () => {
   it("synth → run writes a summary, fills and a report; the same run twice gives the same summary bytes", async () => {
     const tape = join(dir, "s.mmtape");
     const jsonl = join(dir, "s.jsonl");

@@ -97,4 +97,28 @@ describe("SimVenue balances", () => {
     void SIDE_ASK;
     void TAKER_BUY;
   });
+
+  it("forgets the oldest closed orders past maxClosedOrders; open orders and recent ones stay known", () => {
+    const clock = new ManualClock(T0);
+    const venue = new SimVenue({
+      clock,
+      markets: [MARKET],
+      seed: 1,
+      collateral: 1_000 * SH,
+      maxClosedOrders: 10,
+      hooks: { onUserEvent: () => {} },
+    });
+    const keep = venue.place(req("keep", "BUY", 4000, 5));
+    const ids: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      const r = venue.place(req(`o${k}`, "BUY", 4100, 5));
+      if (!r.ok) throw new Error("place failed");
+      ids.push(r.orderId);
+      expect(venue.cancel(r.orderId).canceled).toBe(true);
+    }
+    expect(venue.cancel(ids[0] as never)).toEqual({ canceled: false, reason: "order not found" });
+    expect(venue.cancel(ids[29] as never)).toEqual({ canceled: false, reason: "already canceled or matched" });
+    expect(keep.ok && venue.cancel(keep.orderId).canceled).toBe(true);
+    expect(venue.openOrders()).toEqual([]);
+  });
 });
