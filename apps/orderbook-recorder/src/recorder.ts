@@ -249,7 +249,8 @@ export class Recorder {
           .join(", "),
       },
       discovery: {
-        ok: life.passes > 0 && (life.lastError === undefined || life.lastPassAt > 0),
+        // healthy while a pass succeeded within the last three intervals (failures are retried)
+        ok: life.passes > 0 && this.now() - life.lastPassAt <= 3 * Math.max(1000, this.o.discoveryIntervalMs ?? 60_000),
         detail: `${life.passes} passes, ${life.failures} failures${life.lastError !== undefined ? `, last error: ${life.lastError}` : ""}`,
       },
       writer: {
