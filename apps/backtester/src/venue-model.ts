@@ -144,6 +144,8 @@ interface MarketBook {
   readonly traded: [Float64Array, Float64Array];
   /** Liquidity our taking consumed at a level since its last update (not taken twice). */
   readonly consumed: [Float64Array, Float64Array];
+  /** Some `consumed` entry may be non-zero (set by our taking or crossing fills). */
+  anyConsumed: boolean;
   bestBid: number;
   bestAsk: number;
   /** Step of the best-price scans: the finest tick seen (1 once an off-grid level appeared). */
@@ -218,6 +220,7 @@ export class SimVenue {
         levels: [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)],
         traded: [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)],
         consumed: [new Float64Array(PRICE_SCALE + 1), new Float64Array(PRICE_SCALE + 1)],
+        anyConsumed: false,
         bestBid: 0,
         bestAsk: PRICE_SCALE,
         scanStep: info.tickSize,
@@ -296,9 +299,12 @@ export class SimVenue {
     const lv = book.levels[side];
     const old = lv[p] as number;
     lv[p] = size;
-    const used = book.consumed[side];
-    if ((used[p] as number) !== 0) used[p] = 0;
-    if (p % book.scanStep !== 0) book.scanStep = 1;
+    if (book.anyConsumed) {
+      const used = book.consumed[side];
+      if ((used[p] as number) !== 0) used[p] = 0;
+    }
+    // Only a level appearing can be off the scan grid.
+    if (old === 0 && p % book.scanStep !== 0) book.scanStep = 1;
     if (size < old) {
       const decrease = old - size;
       const traded = book.traded[side][p] as number;
@@ -359,6 +365,7 @@ export class SimVenue {
       if (f <= 0) continue;
       left -= f;
       book.consumed[side][p] = (book.consumed[side][p] as number) + f;
+      book.anyConsumed = true;
       this.counters.crossFills++;
       this.fill(o, f, o.price, "MAKER");
     }
@@ -500,6 +507,7 @@ export class SimVenue {
       if (avail > 0) {
         const f = Math.min(avail, o.size - o.matched);
         used[p] = (used[p] as number) + f;
+        book.anyConsumed = true;
         const tokenPrice = (o.outcome === "YES" ? p : PRICE_SCALE - p) as Price;
         this.fill(o, f, tokenPrice, "TAKER");
       }
