@@ -164,6 +164,7 @@ export class Bot {
   private readonly router = new StrategyDriverRouter();
   private readonly resolved = new Map<ConditionId, TokenId>();
   private readonly closedAt = new Map<ConditionId, number>();
+  private readonly reconnectsSeen = new Map<string, number>();
   private readonly lastIntent = new Map<ConditionId, DesiredQuoteSet>();
   private inventoryCache: Map<string, { settled: number; pending: number }> | undefined;
   private readonly invariantProblems = new Set<string>();
@@ -632,8 +633,13 @@ export class Bot {
       this.metrics.pnl.set({ market: m.slug, kind: "realized" }, pnl.realized / 1_000_000);
       this.metrics.pnl.set({ market: m.slug, kind: "unrealized" }, pnl.unrealized / 1_000_000);
     }
-    for (const f of this.feedHealth())
+    for (const f of this.feedHealth()) {
       if (f.lastMessageAgeMs !== undefined) this.metrics.feedAge.set({ feed: f.name }, f.lastMessageAgeMs / 1000);
+      // The user feed's reconnects are counted in its safety callback; the others from socket stats.
+      const seen = this.reconnectsSeen.get(f.name) ?? 0;
+      if (f.name !== "user" && f.reconnects > seen) this.metrics.reconnects.inc({ feed: f.name }, f.reconnects - seen);
+      this.reconnectsSeen.set(f.name, f.reconnects);
+    }
   }
 
   /** Mark price of a token, price units: 0/1 after resolution, else the book mid, else undefined. */

@@ -115,6 +115,10 @@ describe("venue faults", () => {
     );
     bot.sim!.venue.applyFault({ type: "freeze", channel: "market", frozen: false });
     await waitFor(() => bot.status().markets.some((m) => m.reason === "quoting"), 20_000, "quoting again after fresh snapshots");
+    await new Promise((r) => setTimeout(r, 1_100)); // one gauge refresh
+    expect(await bot.metrics.registry.getSingleMetricAsString("mm_feed_reconnects_total")).toMatch(
+      /mm_feed_reconnects_total\{feed="market"\} [1-9]/,
+    );
     await finish(bot, config);
   }, 60_000);
 
