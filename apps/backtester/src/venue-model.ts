@@ -312,6 +312,11 @@ export class SimVenue {
       book.traded[side][p] = traded - explained;
       const cancelled = decrease - explained;
       if ((book.ours[side][p] as number) > 0) this.onLevelShrink(book, side, p, old, size, cancelled);
+    } else {
+      // A level that did not shrink after prints at it already nets them (someone joined meanwhile):
+      // the prints must not explain a later, unrelated decrease.
+      const traded = book.traded[side];
+      if ((traded[p] as number) !== 0) traded[p] = 0;
     }
     // Best prices.
     if (side === SIDE_BID) {
