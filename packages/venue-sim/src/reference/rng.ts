@@ -1,49 +1,16 @@
 /**
- * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32) for the simulator's
- * reference path and order flow. Same seed ⇒ same sequence on every platform (32-bit integer ops only).
+ * Seeded pseudo-random numbers for the simulator's reference path and order flow, on the engine's
+ * xoshiro128** generator. Same seed ⇒ same sequence on every platform.
  */
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+import { SeededRng } from "../engine/rng.js";
+
+/** The engine's generator (one algorithm for the whole simulator) plus the distributions flow needs. */
+export class Rng extends SeededRng {
   private spareNormal: number | undefined;
-
-  constructor(seed: number) {
-    let s = seed >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.b << 9) >>> 0;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    this.a >>>= 0;
-    this.b >>>= 0;
-    this.c >>>= 0;
-    return result;
-  }
 
   /** Uniform in [0, 1). */
   next(): number {
-    return this.nextU32() / 4294967296;
+    return this.nextFloat();
   }
 
   /** Uniform integer in [lo, hi] (inclusive). */
@@ -98,6 +65,3 @@ export class Rng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
