@@ -273,10 +273,14 @@ export default defineBenches([
       // interleaved with the baseline (a plain field read of the dense book), median of 5
       const { candidateNs, baselineNs } = compareNsPerOp(
         () => {
-          for (let i = 0; i < n; i++) sink += (view.bestBid() ?? 0) + (view.bestAsk() ?? 0);
+          let s = 0;
+          for (let i = 0; i < n; i++) s += (view.bestBid() ?? 0) + (view.bestAsk() ?? 0);
+          sink += s;
         },
         () => {
-          for (let i = 0; i < n; i++) sink += ref.bestBid + ref.bestAsk;
+          let s = 0;
+          for (let i = 0; i < n; i++) s += ref.bestBid + ref.bestAsk;
+          sink += s;
         },
         2 * n,
       );
