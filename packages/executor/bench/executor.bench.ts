@@ -188,9 +188,9 @@ function measureDecisions(n: number, warm: number) {
   const base = new Float64Array(n);
   const planInput = {
     market: MARKET,
-    yes: { tokenId: YES, settled: (120 * SH) as Size, pending: 0, reserved: 0 as Size },
-    no: { tokenId: NO, settled: (80 * SH) as Size, pending: 0, reserved: 0 as Size },
-    collateral: { settled: (10_000 * SH) as never, pending: 0, reserved: 0 as never },
+    yes: { tokenId: YES, settled: (120 * SH) as Size, pending: 0, pendingOut: 0 as Size, reserved: 0 as Size },
+    no: { tokenId: NO, settled: (80 * SH) as Size, pending: 0, pendingOut: 0 as Size, reserved: 0 as Size },
+    collateral: { settled: (10_000 * SH) as never, pending: 0, pendingOut: 0 as never, reserved: 0 as never },
     limits: { maxPositionPerToken: 100_000 * SH, maxGrossPosition: 200_000 * SH, maxWorkingNotional: 100_000 * SH, sizeLot: 10_000 },
   };
   let planned = 0;

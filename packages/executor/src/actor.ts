@@ -123,7 +123,10 @@ interface MarketState {
 
 interface Position {
   settled: number;
+  /** Signed net of unsettled fills. */
   pending: number;
+  /** Unsettled outflow alone (shares sold / cash spent): never netted against unsettled inflow (law E). */
+  pendingOut: number;
 }
 
 const OPEN: ReadonlySet<WorkingOrderState> = new Set(["PENDING_NEW", "LIVE", "PENDING_CANCEL"]);
@@ -203,7 +206,7 @@ export class ExecutorActor {
     this.journal = options.journal ?? noopJournal;
     this.journaling = this.journal !== noopJournal;
     this.hooks = options.hooks ?? {};
-    this.collateral = { settled: options.initial.collateral, pending: 0 };
+    this.collateral = { settled: options.initial.collateral, pending: 0, pendingOut: 0 };
     this.startCollateral = options.initial.collateral;
     for (const m of options.markets) this.addMarket(m);
     for (const [token, amount] of Object.entries(options.initial.tokens ?? {})) {
@@ -432,6 +435,7 @@ export class ExecutorActor {
       collateral: {
         settled: this.collateral.settled as Usdc,
         pending: this.collateral.pending,
+        pendingOut: this.collateral.pendingOut as Usdc,
         reserved: (this.ledger.total("COLLATERAL") - reusableBuyCollateral) as Usdc,
       },
       limits: {
@@ -459,13 +463,13 @@ export class ExecutorActor {
     let gross = 0;
     for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
       const p = this.position(t);
-      sellable.set(t, p.settled + Math.min(0, p.pending) - this.ledger.total(t));
+      sellable.set(t, p.settled - p.pendingOut - this.ledger.total(t));
       const exposure = Math.max(0, p.settled + p.pending) + (openBuy.get(t) ?? 0);
       buyRoom.set(t, limits.maxPositionPerToken - exposure);
       gross += exposure;
     }
     return {
-      freeCollateral: this.collateral.settled + Math.min(0, this.collateral.pending) - this.ledger.total("COLLATERAL"),
+      freeCollateral: this.collateral.settled - this.collateral.pendingOut - this.ledger.total("COLLATERAL"),
       sellable,
       buyRoom,
       grossRoom: limits.maxGrossPosition - gross,
@@ -836,6 +840,12 @@ export class ExecutorActor {
     const cash = rec.side === "BUY" ? -buyCost(rec.price, rec.size) : sellProceeds(rec.price, rec.size);
     p[where] += mult * shares;
     this.collateral[where] += mult * cash;
+    if (where === "pending") {
+      // Outflows are tracked on their own: an unsettled BUY must never make room for a SELL (law E),
+      // nor unsettled SELL proceeds for a BUY.
+      if (shares < 0) p.pendingOut += mult * -shares;
+      if (cash < 0) this.collateral.pendingOut += mult * -cash;
+    }
   }
 
   private bookFillOnOrder(o: OrderRecord, rec: FillRecord): void {
@@ -1332,7 +1342,7 @@ export class ExecutorActor {
   private position(t: TokenId): Position {
     let p = this.positions.get(t);
     if (!p) {
-      p = { settled: 0, pending: 0 };
+      p = { settled: 0, pending: 0, pendingOut: 0 };
       this.positions.set(t, p);
     }
     return p;
@@ -1340,7 +1350,13 @@ export class ExecutorActor {
 
   private tokenPosition(t: TokenId, reserved: number): TokenPosition {
     const p = this.position(t);
-    return { tokenId: t, settled: p.settled as Size, pending: p.pending, reserved: Math.max(0, reserved) as Size };
+    return {
+      tokenId: t,
+      settled: p.settled as Size,
+      pending: p.pending,
+      pendingOut: p.pendingOut as Size,
+      reserved: Math.max(0, reserved) as Size,
+    };
   }
 
   private addMarket(info: MarketInfo): void {

@@ -34,16 +34,19 @@ export function market(overrides: Partial<MarketInfo> = {}): MarketInfo {
   };
 }
 
-export const pos = (t: typeof YES, settled = "0", pending = 0, reserved = "0"): TokenPosition => ({
+/** `pending` is the signed net of unsettled fills; its negative part is taken as unsettled outflow. */
+export const pos = (t: typeof YES, settled = "0", pending = 0, reserved = "0", pendingOut = Math.max(0, -pending)): TokenPosition => ({
   tokenId: t,
   settled: size(settled),
   pending,
+  pendingOut: pendingOut as Size,
   reserved: size(reserved),
 });
 
-export const coll = (settled: string, pending = 0, reserved = "0"): CollateralPosition => ({
+export const coll = (settled: string, pending = 0, reserved = "0", pendingOut = Math.max(0, -pending)): CollateralPosition => ({
   settled: usdc(settled),
   pending,
+  pendingOut: pendingOut as Usdc,
   reserved: usdc(reserved),
 });
 

@@ -260,12 +260,17 @@ export class Knowledge {
     return n;
   }
 
+  /** Settled minus unsettled SELLs (never offset by unsettled BUYs) minus reservations. */
   sellable(t: TokenId): number {
-    return this.settled(t) + Math.min(0, this.pending(t)) - this.reserved(t);
+    let out = 0;
+    for (const f of this.fills.values()) if (f.tokenId === t && f.side === "SELL" && this.pendingStatus(f.status)) out += f.size;
+    return this.settled(t) - out - this.reserved(t);
   }
 
   freeCollateral(): number {
-    return this.collateralSettled() + Math.min(0, this.collateralPending()) - this.reserved("COLLATERAL");
+    let spent = 0;
+    for (const f of this.fills.values()) if (f.side === "BUY" && this.pendingStatus(f.status)) spent += cost(f.price, f.size);
+    return this.collateralSettled() - spent - this.reserved("COLLATERAL");
   }
 
   sellCancelInFlight(t: TokenId): boolean {

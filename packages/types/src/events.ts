@@ -105,29 +105,40 @@ export type UserEvent = UserOrderEvent | UserFillEvent | ResyncNeededEvent;
 
 /**
  * Token inventory per token id. `settled` is in the wallet (MINED/CONFIRMED per threshold);
- * `pending` is signed: BUY fills not yet settled add, SELL fills not yet settled subtract.
- * Only settled, unreserved inventory may back a SELL (law E).
+ * `pending` is the signed net of unsettled fills (BUYs add, SELLs subtract), for exposure and
+ * display. `pendingOut` is the unsettled SELL side alone: it is never netted against unsettled
+ * BUYs, because the venue does not count unmined purchases as available (law E).
+ * Only settled, unreserved inventory may back a SELL.
  */
 export interface TokenPosition {
   readonly tokenId: TokenId;
   readonly settled: Size;
-  /** Signed micro-shares. */
+  /** Signed micro-shares: unsettled BUY fills minus unsettled SELL fills. */
   readonly pending: number;
+  /** Micro-shares sold by fills that are not yet settled (≥ 0). */
+  readonly pendingOut: Size;
   /** Held by open SELL orders (released on cancel ACK or fill, law G). */
   readonly reserved: Size;
 }
 
 export interface CollateralPosition {
   readonly settled: Usdc;
-  /** Signed micro-USDC of unsettled fills. */
+  /** Signed micro-USDC of unsettled fills (SELL proceeds add, BUY costs subtract). */
   readonly pending: number;
+  /** Micro-USDC spent by BUY fills that are not yet settled (≥ 0); never offset by unsettled proceeds. */
+  readonly pendingOut: Usdc;
   /** Held by open BUY orders. */
   readonly reserved: Usdc;
 }
 
-/** Shares a SELL may use right now: settled, minus anything already sold but unsettled, minus reservations. */
+/** Shares a SELL may use right now: settled, minus what unsettled SELLs already took, minus reservations. */
 export function sellableSize(p: TokenPosition): Size {
-  return Math.max(0, p.settled + Math.min(0, p.pending) - p.reserved) as Size;
+  return Math.max(0, p.settled - p.pendingOut - p.reserved) as Size;
+}
+
+/** Collateral a BUY may use right now: settled, minus unsettled spend, minus reservations (proceeds count only once settled). */
+export function freeCollateral(c: CollateralPosition): Usdc {
+  return Math.max(0, c.settled - c.pendingOut - c.reserved) as Usdc;
 }
 
 /** What one open order holds back. BUY orders hold collateral, SELL orders hold tokens. */

@@ -99,6 +99,7 @@ export {
 } from "./orders.js";
 export {
   fillKey,
+  freeCollateral,
   isSettledStatus,
   isTerminalStatus,
   sellableSize,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   complementPrice,
+  freeCollateral,
   ManualClock,
   parseConditionId,
   parseOrderId,
@@ -14,6 +15,7 @@ import {
   type Price,
   type Size,
   type TokenPosition,
+  type Usdc,
 } from "../src/index.js";
 
 describe("ids", () => {
@@ -73,14 +75,28 @@ describe("YES-space mapping", () => {
 describe("sellableSize", () => {
   it("never counts pending buys, subtracts pending sells and reservations, never negative", () => {
     fc.assert(
-      fc.property(fc.nat(1e9), fc.integer({ min: -1e9, max: 1e9 }), fc.nat(2e9), (settled, pending, reserved) => {
-        const pos: TokenPosition = { tokenId: tokenId("1"), settled: settled as Size, pending, reserved: reserved as Size };
+      fc.property(fc.nat(1e9), fc.nat(1e9), fc.nat(1e9), fc.nat(2e9), (settled, pendingIn, pendingOut, reserved) => {
+        const pos: TokenPosition = {
+          tokenId: tokenId("1"),
+          settled: settled as Size,
+          pending: pendingIn - pendingOut,
+          pendingOut: pendingOut as Size,
+          reserved: reserved as Size,
+        };
         const s = sellableSize(pos);
         expect(s).toBeGreaterThanOrEqual(0);
-        expect(s).toBeLessThanOrEqual(Math.max(0, settled - reserved));
-        if (pending >= 0) expect(s).toBe(Math.max(0, settled - reserved));
+        expect(s).toBe(Math.max(0, settled - pendingOut - reserved));
+        // an unsettled BUY never makes room for a SELL, however large
+        expect(sellableSize({ ...pos, pending: pos.pending + 1e9 })).toBe(s);
       }),
     );
+  });
+
+  it("a pending BUY does not mask a pending SELL (netting bug regression)", () => {
+    // settled 10, sold 10 (unsettled), bought 10 (unsettled): nothing is sellable until the buy settles
+    const pos: TokenPosition = { tokenId: tokenId("1"), settled: 10 as Size, pending: 0, pendingOut: 10 as Size, reserved: 0 as Size };
+    expect(sellableSize(pos)).toBe(0);
+    expect(freeCollateral({ settled: 100 as Usdc, pending: 0, pendingOut: 40 as Usdc, reserved: 50 as Usdc })).toBe(10);
   });
 });
 
