@@ -8,12 +8,14 @@
  * Within one receive millisecond, trades are written before level updates, so the queue model
  * attributes a level's decrease to the prints at it before counting the rest as cancels. Receive
  * times (the recorder's clock) order the tape; an out-of-order time is clamped to the previous one.
- * A range that starts mid-session has no book until the venue's next `book` for the asset: until then
- * the bot's book is untrusted and strategies pull (the venue model still applies the levels).
+ * A range that starts mid-session opens with the books as of `fromMs`, rebuilt by the recorder's own
+ * `BookReplayer` over the records of the `bookLookbackMs` before it (default 1 h); a book the
+ * replayer does not trust there (no snapshot in the lookback) waits for the venue's next `book`
+ * message, and until then the bot's book is untrusted and strategies pull.
  */
 import type { MarketInfo, TickSize } from "@mm/types";
 import { isTickSize, PRICE_SCALE } from "@mm/types";
-import { readEvents } from "orderbook-recorder";
+import { BookReplayer, readEvents, readRecords } from "orderbook-recorder";
 import { EventKind, SIDE_ASK, SIDE_BID, TAKER_BUY, TAKER_SELL, type Tape, TapeBuilder } from "./tape.js";
 
 export interface RecorderQuery {
@@ -25,6 +27,8 @@ export interface RecorderQuery {
   readonly toMs?: number;
   /** Segment file prefix, when several recorders share a directory. */
   readonly prefix?: string;
+  /** With `fromMs`: how far back to replay records to rebuild the opening books, ms (default 1 h). */
+  readonly bookLookbackMs?: number;
 }
 
 export interface RecorderImportStats {
@@ -70,6 +74,31 @@ export async function tapeFromRecorder(q: RecorderQuery, stats?: RecorderImportS
     rest.length = 0;
   };
   const assets = new Set(byAsset.keys());
+  if (q.fromMs !== undefined) {
+    // Opening books: the recorder's replayer over the records before the range.
+    const replayer = new BookReplayer({ accept: (a) => assets.has(a) });
+    const lookback = q.bookLookbackMs ?? 3_600_000;
+    for await (const r of readRecords(q.dir, {
+      fromMs: q.fromMs - lookback,
+      toMs: q.fromMs - 1,
+      ...(q.prefix !== undefined ? { prefix: q.prefix } : {}),
+    }))
+      replayer.apply(r);
+    curT = q.fromMs;
+    q.markets.forEach((m, i) => {
+      const yes = replayer.book(m.yes.tokenId);
+      const no = replayer.book(m.no.tokenId);
+      const levels = (book: NonNullable<typeof yes>, side: "BID" | "ASK"): [number, number][] =>
+        book.topLevels(side, book.levelCount(side)).map((l) => [l.price, l.size]);
+      if (yes?.trusted) {
+        yesBooked.add(i);
+        rest.push({ snapshot: i, bids: levels(yes, "BID"), asks: levels(yes, "ASK") });
+      } else if (no?.trusted) {
+        const mirror = (ls: [number, number][]): [number, number][] => ls.map(([p, z]) => [PRICE_SCALE - p, z]);
+        rest.push({ snapshot: i, bids: mirror(levels(no, "ASK")), asks: mirror(levels(no, "BID")) });
+      }
+    });
+  }
   for await (const r of readEvents(q.dir, {
     assets,
     decodeErrors,

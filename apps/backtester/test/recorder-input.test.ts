@@ -99,8 +99,25 @@ describe("recorder segments", () => {
     expect(r.fills.map((f) => [f.time - T0, f.price, f.size])).toEqual([[2_000, 4800, 10 * SH]]);
     expect(r.summary.pnl.atResolution).toBeCloseTo(10 * 0.52, 6);
 
-    // A time range selects part of it.
+    // A time range selects part of it, opening with the books as of its start (rebuilt by the
+    // recorder's BookReplayer from the records before it).
     const part = await tapeFromRecorder({ dir, markets: [MARKET], fromMs: T0 + 1_500, toMs: T0 + 2_500 });
-    expect(Array.from(part.kind)).toEqual([EventKind.TRADE, EventKind.LEVEL]);
+    const partRows = Array.from({ length: part.length }, (_, i) => [
+      part.time[i]! - T0,
+      part.kind[i],
+      part.side[i],
+      part.price[i],
+      part.size[i],
+    ]);
+    expect(partRows).toEqual([
+      [1_500, EventKind.SNAPSHOT, 0, 0, 2],
+      [1_500, EventKind.LEVEL, SIDE_BID, 4800, 40 * SH],
+      [1_500, EventKind.LEVEL, 1, 5200, 100 * SH],
+      [2_000, EventKind.TRADE, TAKER_SELL, 4800, 50 * SH],
+      [2_000, EventKind.LEVEL, SIDE_BID, 4800, 0],
+    ]);
+    // Replayed from there, our bid joins 40 ahead: the 50 print fills 10.
+    const r2 = runBacktest(part, goldenConfig(fixedQuotes([4800, 10])));
+    expect(r2.fills.map((f) => [f.time - T0, f.size])).toEqual([[2_000, 10 * SH]]);
   });
 });
