@@ -1079,6 +1079,7 @@ export class ExecutorActor {
       case "min_size":
       case "invalid_price":
       case "market_not_ready":
+      case "market_closed":
         if (m) this.suspendMarket(m, r.reason);
         break;
       case "balance":

@@ -19,9 +19,11 @@ export const REJECT_RULES: readonly Rule[] = [
   { reason: "post_only_cross", pattern: /post-only order: order crosses|crosses (the )?book|INVALID_POST_ONLY_ORDER\b/i },
   // Venue-wide modes before per-order texts: "post-only mode: only post-only orders and cancels".
   { reason: "cancel_only", pattern: /cancel[- ]only|closed[- ]only mode|post-only mode/i },
+  // Per-market before venue-wide: a closed market must not cool down every other market.
+  { reason: "market_closed", pattern: /market is closed|market (has been |is )?resolved/i },
   {
     reason: "trading_disabled",
-    pattern: /trading is (currently )?disabled|address banned|trading (is )?paused|market is closed|orders are not accepted/i,
+    pattern: /trading is (currently )?disabled|address banned|trading (is )?paused|orders are not accepted/i,
   },
   { reason: "tick_size", pattern: /minimum tick size|INVALID_ORDER_MIN_TICK_SIZE|tick size rule/i },
   { reason: "invalid_price", pattern: /invalid price/i },

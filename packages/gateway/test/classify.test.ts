@@ -21,7 +21,7 @@ const TABLE: readonly [number | undefined, string, RejectReason][] = [
   [503, "Trading is currently disabled. Please try again later", "trading_disabled"],
   [400, "'0xabc' address banned", "trading_disabled"],
   [400, "the market is not yet ready to process new orders", "market_not_ready"],
-  [400, "the market is closed, orders are not accepted", "trading_disabled"],
+  [400, "the market is closed, orders are not accepted", "market_closed"],
   [503, "Trading is currently cancel-only. Only cancels are allowed.", "cancel_only"],
   [400, "invalid expiration", "expiration"],
   [400, "order couldn't be fully filled. FOK orders are fully filled or killed.", "fok_not_filled"],

@@ -327,7 +327,7 @@ describe("every reject category, produced by the simulator and classified", () =
     r.sim.venue.engine.setAcceptingOrders(r.market.info.conditionId, false);
     r.gw.submit({ kind: "PLACE", actionId: 2, order: r.order("closed") });
     await r.until((x) => x.length === 2);
-    expect(r.inbox.messages[1]).toMatchObject({ kind: "PLACE_REJECT", reason: "trading_disabled" });
+    expect(r.inbox.messages[1]).toMatchObject({ kind: "PLACE_REJECT", reason: "market_closed" });
   });
 
   it("auth: wrong API secret → 401 → auth", async () => {

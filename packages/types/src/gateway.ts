@@ -52,6 +52,8 @@ export type RejectReason =
   | "cancel_only"
   | "trading_disabled"
   | "market_not_ready"
+  /** This market no longer accepts orders (closed or resolved); other markets are unaffected. */
+  | "market_closed"
   | "expiration"
   | "fok_not_filled"
   | "fak_no_match"
