@@ -7,6 +7,10 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const args = process.argv.slice(2).filter((a) => a !== "--");
+// Ctrl-C reaches the whole process group; the bot runs its ordered shutdown, so this wrapper must
+// not die first and hand the terminal back while the bot is still cancelling orders.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
 const run = (cmd, argv) => spawnSync(cmd, argv, { cwd: root, stdio: "inherit" }).status ?? 1;
 const built = run("pnpm", ["exec", "turbo", "run", "build", "--filter=bot", "--output-logs=errors-only"]);
 if (built !== 0) process.exit(built);
