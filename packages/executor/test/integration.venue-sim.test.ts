@@ -160,13 +160,13 @@ describe("executor ⇄ gateway ⇄ venue-sim ⇄ user feed (loopback)", () => {
     const venue = rig.sim.venue;
 
     // The fill's MATCHED frame is dropped (frozen channel), then the user sockets are closed (and the
-    // next two upgrades refused, so the outage lasts a few backoff steps): the executor can only learn
+    // next three upgrades refused, so the outage lasts a few backoff steps): the executor can only learn
     // about this trade from the REST trades of the RESYNC.
     venue.applyFault({ type: "freeze", channel: "user" });
     const r = rig.counterparty.take(rig.yes, "SELL", BID, QTY);
     expect(r.ok && r.tradeIds.length).toBe(1);
     const tradeId = r.ok ? r.tradeIds[0]! : "";
-    expect(venue.applyFault({ type: "reject_upgrades", count: 2 }).ok).toBe(true);
+    expect(venue.applyFault({ type: "reject_upgrades", count: 3 }).ok).toBe(true);
     expect(venue.applyFault({ type: "close", channel: "user" }).ok).toBe(true);
     venue.applyFault({ type: "freeze", channel: "user", frozen: false });
 
