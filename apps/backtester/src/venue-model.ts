@@ -325,7 +325,7 @@ export class SimVenue {
         const step = book.scanStep;
         let q = p - step;
         while (q > 0 && (lv[q] as number) === 0) q -= step;
-        book.bestBid = q > 0 ? q : 0;
+        book.bestBid = Math.max(q, 0);
       }
     } else {
       if (size > 0 && p < book.bestAsk) book.bestAsk = p;
@@ -333,7 +333,7 @@ export class SimVenue {
         const step = book.scanStep;
         let q = p + step;
         while (q < PRICE_SCALE && (lv[q] as number) === 0) q += step;
-        book.bestAsk = q < PRICE_SCALE ? q : PRICE_SCALE;
+        book.bestAsk = Math.min(q, PRICE_SCALE);
       }
     }
     // New liquidity at or through one of our resting orders on the other side: it would have hit us.

@@ -27,7 +27,9 @@ const eventArb = fc.oneof(
 function build(events: { k: number; side: number; tick: number; q: number }[]): Tape {
   const b = new TapeBuilder({ markets: [MARKET], symbols: [], source: "prop" });
   b.snapshot(T0, 0, [{ price: 4800, size: 50 * SH }], [{ price: 5200, size: 50 * SH }]);
-  events.forEach((e, i) => b.push(T0 + 10 * (i + 1), e.k as EventKind, 0, e.side, e.tick * 100, e.q * SH));
+  events.forEach((e, i) => {
+    b.push(T0 + 10 * (i + 1), e.k as EventKind, 0, e.side, e.tick * 100, e.q * SH);
+  });
   return b.build();
 }
 
