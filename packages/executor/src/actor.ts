@@ -105,6 +105,8 @@ interface FillRecord {
   /** Where its inventory effect currently sits. */
   booked: "none" | "pending" | "settled";
   orderBooked: boolean;
+  /** Clock time at which this executor first saw it MINED or CONFIRMED (on chain): RESYNC balance check. */
+  onChainSeenAt?: number;
 }
 
 interface MarketState {
@@ -191,6 +193,8 @@ export class ExecutorActor {
 
   private stopState: { reason: string; resumeOnResync: boolean; sinceActionId: ActionId } | undefined;
   private syncActionId: ActionId | undefined;
+  /** Clock time the in-flight SYNC was submitted (its reads all happen after it). */
+  private syncSentAt = 0;
   private resyncWanted = false;
   private cancelAllActionId: ActionId | undefined;
   private cooldownUntil = 0;
@@ -593,6 +597,7 @@ export class ExecutorActor {
     this.resyncWanted = false;
     const actionId = this.nextActionId++;
     this.syncActionId = actionId;
+    this.syncSentAt = this.clock.now();
     this.stats_.resyncs++;
     const tradesSince = Math.max(0, Math.floor(this.watermark() / 1000));
     this.submit({ kind: "SYNC", actionId, conditionIds: [...this.markets.keys()], tradesSince });
@@ -653,6 +658,7 @@ export class ExecutorActor {
 
   private onTimer(timer: TimerName, conditionId: ConditionId | undefined): void {
     if (timer === "sync_retry") this.startSyncIfWanted();
+    if (timer === "balance_recheck") this.requestResync("balance re-check after a correction made with unsettled fills");
     if (timer === "market_resume" && conditionId) {
       const m = this.markets.get(conditionId);
       if (m && this.clock.now() >= m.suspendedUntil) m.suspendedUntil = 0;
@@ -819,6 +825,7 @@ export class ExecutorActor {
     this.moveBooking(rec, target);
     rec.rank = rank;
     rec.status = f.status;
+    if (rec.onChainSeenAt === undefined && isOnChain(f.status)) rec.onChainSeenAt = this.clock.now();
     if (!rec.orderBooked) {
       const o = this.byOrderId.get(rec.orderId);
       if (o) this.bookFillOnOrder(o, rec);
@@ -1268,7 +1275,7 @@ export class ExecutorActor {
       this.adopt({ ...v, sizeMatched: v.sizeMatched });
     }
     // 4. Balances: the wallet is the truth for settled amounts.
-    if (r.balances) this.applyBalances(r.balances);
+    if (r.balances) this.applyBalances(r.balances, r.fills);
     // Drop forgotten terminal orders to bound memory.
     this.compact();
     this.lastContinuityAt = Math.max(this.lastContinuityAt, Math.min(this.clock.now(), r.at));
@@ -1278,17 +1285,59 @@ export class ExecutorActor {
     this.startSyncIfWanted();
   }
 
-  private applyBalances(b: NonNullable<SyncResult["balances"]>): void {
+  /**
+   * Corrects settled token / collateral amounts from the wallet balances of a SYNC, race-safely.
+   *
+   * The gateway reads open orders, then trades, then balances (collateral, then each token) in
+   * separate calls, and user events keep arriving meanwhile. A wallet balance counts exactly the
+   * fills that are on chain (MINED/CONFIRMED) when it is read, so a fill the trades read did NOT
+   * report on chain is ambiguous: it may have been mined before the balance read (counted) or not.
+   * The same holds for a fill the executor saw go on chain only after this SYNC was sent (the balance
+   * read may precede it). Ambiguous = not FAILED, not reported on chain by this sync, and either not
+   * on chain in the executor's view or seen on chain at/after the SYNC was sent. Every other fill is
+   * counted by the balance exactly as the executor counts it.
+   *
+   * So the executor's view is consistent when `balance − view` (view without its ambiguous fills)
+   * equals the effect of SOME subset of the ambiguous fills: then it is left alone (the MINED events
+   * still to come settle the rest). Blindly overwriting would count a fill mined between the trades
+   * read and the balance read twice (once in the balance, once when its MINED event moves it from
+   * pending to settled). Otherwise the view is genuinely wrong (e.g. a missed fill, a transfer): it is
+   * corrected assuming the balance counts the ambiguous fills as the executor now does, and, if any
+   * fill was ambiguous, a new RESYNC is asked for a little later to re-check once they have settled.
+   */
+  private applyBalances(b: NonNullable<SyncResult["balances"]>, reported: readonly UserFillEvent[]): void {
     const minedOnly = this.config.settlement === "CONFIRMED";
+    const reportedOnChain = new Set<string>();
+    for (const f of reported) if (isOnChain(f.status)) reportedOnChain.add(fillKey(f));
+    // Per token (and collateral): MINED-not-CONFIRMED effect (on chain, not settled under the
+    // CONFIRMED threshold), the executor's on-chain effect of ambiguous fills, and their deltas.
     const minedShares = new Map<TokenId, number>();
     let minedCash = 0;
-    if (minedOnly) {
-      for (const f of this.fills.values()) {
-        if (f.status !== "MINED") continue;
-        minedShares.set(f.tokenId, (minedShares.get(f.tokenId) ?? 0) + (f.side === "BUY" ? f.size : -f.size));
-        minedCash += f.side === "BUY" ? -buyCost(f.price, f.size) : sellProceeds(f.price, f.size);
+    const ambShares = new Map<TokenId, { onChain: number; deltas: number[] }>();
+    const ambCash = { onChain: 0, deltas: [] as number[] };
+    for (const [key, f] of this.fills) {
+      const shares = f.side === "BUY" ? f.size : -f.size;
+      const cash = f.side === "BUY" ? -buyCost(f.price, f.size) : sellProceeds(f.price, f.size);
+      if (minedOnly && f.status === "MINED") {
+        minedShares.set(f.tokenId, (minedShares.get(f.tokenId) ?? 0) + shares);
+        minedCash += cash;
+      }
+      if (f.status === "FAILED" || reportedOnChain.has(key)) continue;
+      const onChain = isOnChain(f.status);
+      if (onChain && (f.onChainSeenAt ?? 0) < this.syncSentAt) continue;
+      let a = ambShares.get(f.tokenId);
+      if (!a) {
+        a = { onChain: 0, deltas: [] };
+        ambShares.set(f.tokenId, a);
+      }
+      a.deltas.push(shares);
+      ambCash.deltas.push(cash);
+      if (onChain) {
+        a.onChain += shares;
+        ambCash.onChain += cash;
       }
     }
+    let recheck = false;
     for (const token of this.tokenMarket.keys()) {
       const bal = b.tokens[token];
       if (bal === undefined) continue;
@@ -1297,18 +1346,25 @@ export class ExecutorActor {
         continue;
       }
       const p = this.position(token);
-      const settled = bal - (minedShares.get(token) ?? 0);
-      if (settled !== p.settled) {
-        this.anomaly("balance_corrected", `${token}: ${p.settled} → ${settled}`);
-        p.settled = settled;
-      }
+      const mined = minedShares.get(token) ?? 0;
+      const amb = ambShares.get(token);
+      if (explainedBySubset(bal - (p.settled + mined - (amb?.onChain ?? 0)), amb?.deltas ?? [])) continue;
+      const settled = bal - mined;
+      this.anomaly("balance_corrected", `${token}: ${p.settled} → ${settled}`);
+      p.settled = settled;
+      if (amb) recheck = true;
     }
     if (isIntSize(b.collateral)) {
-      const settled = b.collateral - minedCash;
-      if (settled !== this.collateral.settled) {
-        this.anomaly("collateral_corrected", `${this.collateral.settled} → ${settled}`);
-        this.collateral.settled = settled;
+      const c = this.collateral;
+      if (!explainedBySubset(b.collateral - (c.settled + minedCash - ambCash.onChain), ambCash.deltas)) {
+        const settled = b.collateral - minedCash;
+        this.anomaly("collateral_corrected", `${c.settled} → ${settled}`);
+        c.settled = settled;
+        if (ambCash.deltas.length > 0) recheck = true;
       }
+    }
+    if (recheck) {
+      this.clock.setTimer(this.config.syncRetryMs, () => this.post({ kind: "timer", timer: "balance_recheck" }));
     }
   }
 
@@ -1466,4 +1522,32 @@ export class ExecutorActor {
     }
     return problems;
   }
+}
+
+/** On chain: the wallet balance counts it (MINED or CONFIRMED). */
+function isOnChain(status: TradeStatus): boolean {
+  return status === "MINED" || status === "CONFIRMED";
+}
+
+/**
+ * Whether `diff` is the summed effect of some subset of `deltas` (exact subset sums; past 4096
+ * distinct sums, the range [sum of negatives, sum of positives] is accepted instead).
+ */
+function explainedBySubset(diff: number, deltas: readonly number[]): boolean {
+  if (diff === 0) return true;
+  let sums = new Set<number>([0]);
+  for (const d of deltas) {
+    const next = new Set(sums);
+    for (const s of sums) next.add(s + d);
+    sums = next;
+    if (sums.size > 4096) {
+      let lo = 0;
+      let hi = 0;
+      for (const x of deltas)
+        if (x < 0) lo += x;
+        else hi += x;
+      return diff >= lo && diff <= hi;
+    }
+  }
+  return sums.has(diff);
 }

@@ -14,7 +14,8 @@ export type ControlCommand =
   | { readonly type: "market"; readonly market: MarketInfo }
   | { readonly type: "tick_size"; readonly conditionId: ConditionId; readonly tickSize: TickSize };
 
-export type TimerName = "cooldown_end" | "sync_retry" | "market_resume";
+/** `balance_recheck`: a RESYNC after a balance correction made while some fills were still unsettled. */
+export type TimerName = "cooldown_end" | "sync_retry" | "market_resume" | "balance_recheck";
 
 export type ExecutorMessage =
   | { readonly kind: "intent"; readonly intent: DesiredQuoteSet }
