@@ -207,7 +207,8 @@ const levelKey = (bid: boolean, price: number): number => (bid ? price : -1 - pr
  */
 export class VenueEngine {
   readonly config: EngineConfig;
-  private readonly clock: Clock;
+  /** The injected clock, wrapped so that `dispose()` can cancel every timer the engine set. */
+  private readonly clock: EngineTimers;
   private readonly ids: SeededRng;
   private readonly faults: SeededRng;
   private readonly bookKind: "dense" | "naive";
@@ -238,10 +239,24 @@ export class VenueEngine {
       settlement: { ...DEFAULT_ENGINE_CONFIG.settlement, ...(c.settlement ?? {}) },
       tickAuto: { ...DEFAULT_ENGINE_CONFIG.tickAuto, ...(c.tickAuto ?? {}) },
     };
-    this.clock = options.clock;
+    this.clock = new EngineTimers(options.clock);
     this.ids = new SeededRng(this.config.seed);
     this.faults = new SeededRng((this.config.seed ^ 0x5bd1e995) >>> 0);
     this.bookKind = options.experimental_bookCore ?? "dense";
+  }
+
+  /**
+   * Cancels every pending engine timer (settlement steps MATCHED → MINED → CONFIRMED, GTD expiries,
+   * heartbeat lapses) and sets no more: for a shared clock that outlives the venue. Trades stay in
+   * the status they had; time-driven behaviour of this engine ends for good. Idempotent.
+   */
+  dispose(): void {
+    this.clock.dispose();
+  }
+
+  /** Number of engine timers still pending on the clock (0 after `dispose()`). */
+  get pendingTimers(): number {
+    return this.clock.pending;
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -1427,3 +1442,41 @@ export class VenueEngine {
 function newAsset(): Asset {
   return { balance: 0, reservedOpen: 0, pendingOut: 0, pendingIn: 0 };
 }
+
+/** Forwards to the injected clock and remembers the live timers, so they can all be cancelled. */
+class EngineTimers implements Clock {
+  private readonly live = new Map<number, TimerHandle>();
+  private disposed = false;
+  constructor(private readonly clock: Clock) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    if (this.disposed) return DEAD_TIMER;
+    const handle = this.clock.setTimer(delayMs, () => {
+      this.live.delete(handle.id);
+      fn();
+    });
+    this.live.set(handle.id, handle);
+    return handle;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    if (this.live.delete(handle.id)) this.clock.clearTimer(handle);
+  }
+
+  get pending(): number {
+    return this.live.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const h of this.live.values()) this.clock.clearTimer(h);
+    this.live.clear();
+  }
+}
+
+/** Returned by a disposed engine's clock: never fires, clearing it is a no-op. */
+const DEAD_TIMER: TimerHandle = { id: -1 };

@@ -294,6 +294,8 @@ export class Venue {
     this.unsubscribeEngine = undefined;
     this.marketChannel.stop();
     this.userChannel.stop();
+    // Settlement / expiry / heartbeat timers must not outlive the venue on a shared clock.
+    this.engine.dispose();
     this.wss.close();
     for (const app of [this.clob, this.gamma, this.data]) app.releaseHeld();
     await Promise.all([
