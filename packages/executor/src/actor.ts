@@ -191,7 +191,12 @@ export class ExecutorActor {
   private nextOrderSeq = 1;
   private journalSeq = 0;
 
-  private stopState: { reason: string; resumeOnResync: boolean; sinceActionId: ActionId } | undefined;
+  /**
+   * STOP latch. An auto-resuming STOP (user-feed disconnect) turns into RESYNC only when the feed's
+   * `resync_needed` says it is back: a SYNC for any other reason while the feed is still down must
+   * not resume trading blind to fills.
+   */
+  private stopState: { reason: string; resumeOnResync: boolean } | undefined;
   private syncActionId: ActionId | undefined;
   /** Clock time the in-flight SYNC was submitted (its reads all happen after it). */
   private syncSentAt = 0;
@@ -635,7 +640,7 @@ export class ExecutorActor {
       if (!resumeOnResync) this.stopState.resumeOnResync = false;
       return;
     }
-    this.stopState = { reason, resumeOnResync, sinceActionId: this.nextActionId };
+    this.stopState = { reason, resumeOnResync };
     this.cancelAll(reason);
     this.refreshMode(reason);
   }
@@ -763,7 +768,10 @@ export class ExecutorActor {
         this.onOrderEvent(e);
         break;
       case "resync_needed":
-        // The feed lost continuity; the venue does not replay (law D): rebuild from REST.
+        // The feed is back but lost continuity; the venue does not replay (law D): rebuild from REST.
+        // A disconnect STOP ends here and becomes RESYNC: no PLACE until the SYNC issued from now on
+        // (after any in flight) has rebuilt orders and fills.
+        if (this.stopState?.resumeOnResync) this.stopState = undefined;
         this.requestResync(`user feed: ${e.reason}`);
         break;
       default:
@@ -1280,8 +1288,6 @@ export class ExecutorActor {
     this.compact();
     this.lastContinuityAt = Math.max(this.lastContinuityAt, Math.min(this.clock.now(), r.at));
     this.resolveOrphans();
-    // An auto-resuming STOP (user-feed disconnect) ends with a SYNC requested after it began.
-    if (this.stopState?.resumeOnResync && r.actionId > this.stopState.sinceActionId && !this.resyncWanted) this.stopState = undefined;
     this.startSyncIfWanted();
   }
 

@@ -131,7 +131,7 @@ describe("ExecutorActor: modes", () => {
     pump(h);
     expect(kinds(h, mark).slice(0, 2)).toEqual(["CANCEL_ALL", "SYNC"]);
     expect(h.actor.mode()).toBe("RUNNING");
-    expect(modes(h.journal.entries)).toEqual(["STOP", "RUNNING"]);
+    expect(modes(h.journal.entries)).toEqual(["STOP", "RESYNC", "RUNNING"]);
     // The lost fill came back through the SYNC (5 BUY YES matched, pending).
     expect(position(h).pending).toBe(5 * SH);
     expect(placesOf(h, mark)).toEqual(["BUY YES 10@0.41"]);

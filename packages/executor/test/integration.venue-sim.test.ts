@@ -237,13 +237,10 @@ describe("executor ⇄ gateway ⇄ venue-sim ⇄ user feed (loopback)", () => {
 
   // KNOWN BUG (src/actor.ts, `resumeOnResync`): a STOP from a user-feed disconnect is lifted by ANY
   // SYNC submitted after the STOP — here the one the executor itself requests when the cancel-all
-  // ACK does not list an order that was filled unseen ("cancel-all left orders unaccounted") — so it
-  // goes STOP → RUNNING and re-quotes while the user channel is still down (blind to fills). Only the
-  // RESYNC after the reconnect's `resync_needed` may resume. `it.fails` keeps the suite green while
-  // the bug exists and turns red once it is fixed: then make this a plain `it`.
-  it.fails("4b. no PLACE while the user feed is down (STOP holds until the reconnect's RESYNC)", () => {
-    // Phase 4 did not run: return without throwing, so this `it.fails` is reported as a failure.
-    if (outage === undefined) return;
+  // ACK does not list an order that was filled unseen ("cancel-all left orders unaccounted"). That
+  // SYNC must not lift the STOP: only the RESYNC after the reconnect's `resync_needed` may resume.
+  it("4b. no PLACE while the user feed is down (STOP holds until the reconnect's RESYNC)", () => {
+    expect(outage, "phase 4 ran").toBeDefined();
     expect(outage!.modeAfterSafety).toBe("STOP");
     expect(outage!.placesWhileFeedDown).toEqual([]);
     expect(outage!.openAtVenueAfterSafety).toBe(0);
