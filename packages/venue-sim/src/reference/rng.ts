@@ -64,4 +64,3 @@ export class Rng extends SeededRng {
     return new Rng((this.nextU32() ^ Math.imul(salt + 1, 0x27d4eb2d)) >>> 0);
   }
 }
-
