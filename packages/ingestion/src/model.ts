@@ -54,6 +54,15 @@ export interface GammaMarket {
   /** Epoch ms. */
   readonly startTime: number | undefined;
   readonly endTime: number | undefined;
+  /**
+   * Order-book liquidity in USDC as Gamma reports it (`liquidityNum`, else the `liquidity` text).
+   * Undefined when absent or invalid (an invalid value is listed in `issues`, the market is kept).
+   */
+  readonly liquidity?: number;
+  /** Lifetime traded volume in USDC (`volumeNum`, else `volume`); same rules as `liquidity`. */
+  readonly volume?: number;
+  /** Informational fields that were present but invalid and therefore left undefined, with why. */
+  readonly issues?: readonly string[];
 }
 
 export interface GammaEvent {

@@ -171,6 +171,32 @@ export function normalizeClobMarket(w: WireClobMarket, updatedAt: number): Resul
   });
 }
 
+/** A decimal amount as Gamma writes it in text: digits with an optional fraction, nothing else. */
+const DECIMAL_TEXT = /^\d+(\.\d+)?$/;
+
+/**
+ * A Gamma USDC amount (liquidity, volume): the `…Num` JSON number when present, else the text
+ * field (a decimal string, or a JSON number on some payloads). Informational only, so a bad value
+ * does not refuse the market: it yields `undefined` and a reason is appended to `issues`.
+ */
+function gammaAmount(
+  field: string,
+  num: number | null | undefined,
+  text: number | string | null | undefined,
+  issues: string[],
+): number | undefined {
+  if (num != null) {
+    if (Number.isFinite(num) && num >= 0) return num;
+    issues.push(`${field}Num ${String(num)} is not a non-negative finite number`);
+    return undefined;
+  }
+  if (text == null) return undefined;
+  const x = typeof text === "number" ? text : DECIMAL_TEXT.test(text) ? Number(text) : Number.NaN;
+  if (Number.isFinite(x) && x >= 0) return x;
+  issues.push(`${field} ${JSON.stringify(text)} is not a non-negative decimal`);
+  return undefined;
+}
+
 export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, string> {
   const cid = parseConditionId(w.conditionId);
   if (!cid.ok) return err(`conditionId: ${cid.error.reason}`);
@@ -201,6 +227,9 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
   }
   const minOrderSize = numberOrStringSize(w.orderMinSize);
   if (w.orderMinSize != null && minOrderSize === undefined) return err(`orderMinSize ${String(w.orderMinSize)} is not a size`);
+  const issues: string[] = [];
+  const liquidity = gammaAmount("liquidity", w.liquidityNum, w.liquidity, issues);
+  const volume = gammaAmount("volume", w.volumeNum, w.volume, issues);
   return ok({
     id: w.id,
     conditionId: cid.value,
@@ -218,5 +247,8 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
     negRisk: w.negRisk ?? false,
     startTime: isoToEpochMs(w.startDate ?? w.eventStartTime),
     endTime: isoToEpochMs(w.endDate),
+    ...(liquidity !== undefined ? { liquidity } : {}),
+    ...(volume !== undefined ? { volume } : {}),
+    ...(issues.length > 0 ? { issues } : {}),
   });
 }
