@@ -28,7 +28,8 @@ export function replayBook(tape: Tape, venue: SimVenue, clock: ManualClock): num
       applied += levels + 1;
       continue;
     }
-    venue.applyScalar(k, market[i] as number, side[i] as number, price[i] as number, size[i] as number);
+    // Reference quotes move no book (the runner feeds them to the reference cache).
+    if (k !== K.REFERENCE) venue.applyScalar(k, market[i] as number, side[i] as number, price[i] as number, size[i] as number);
     applied++;
   }
   return applied;

@@ -594,6 +594,12 @@ export class SimVenue {
     return b === undefined || b.bestAsk >= PRICE_SCALE ? undefined : b.bestAsk;
   }
 
+  /** Recorded (everyone else's) size at YES-space `price` on `side` (0 bid, 1 ask) of market `m`, micro-shares. */
+  levelSize(m: number, side: 0 | 1, price: number): number {
+    const b = this.books[m];
+    return b === undefined ? 0 : ((b.levels[side === SIDE_BID ? SIDE_BID : SIDE_ASK][price] as number | undefined) ?? 0);
+  }
+
   winner(m: number): Outcome | undefined {
     return this.books[m]?.winner;
   }
