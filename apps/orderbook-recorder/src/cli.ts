@@ -35,6 +35,7 @@ record options:
   --no-new-markets            do not use new_market / market_resolved events
   --slug SLUG                 only this market slug (repeatable)
   --tag-id ID                 only markets with this Gamma tag id (repeatable)
+  --min-liquidity USDC        only new markets with Gamma liquidity >= USDC (unknown liquidity: skipped)
   --cleanup-delay-s S         drop closed markets' books after S (default 600)
   --codec gzip|brotli|none    segment block compression (default gzip)
   --level N                   gzip level / brotli quality (default 6 / 3)
@@ -63,6 +64,12 @@ const RecordConfig = z.object({
   newMarkets: z.boolean(),
   slugs: z.array(z.string().min(1)),
   tagIds: z.array(z.coerce.number().int()),
+  // A plain decimal (no "", "1e3", "-1": z.coerce would turn "" into 0).
+  minLiquidity: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, "expected a non-negative decimal amount of USDC")
+    .transform(Number)
+    .optional(),
   cleanupDelayS: z.coerce.number().min(0),
   codec: z.enum(["gzip", "brotli", "none"]),
   level: z.coerce.number().int().min(0).max(11).optional(),
@@ -109,6 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         "no-new-markets": { type: "boolean" },
         slug: { type: "string", multiple: true },
         "tag-id": { type: "string", multiple: true },
+        "min-liquidity": { type: "string" },
         "cleanup-delay-s": { type: "string" },
         codec: { type: "string" },
         level: { type: "string" },
@@ -177,6 +185,7 @@ async function record(v: Record<string, string | boolean | string[] | undefined>
     newMarkets: v["no-new-markets"] !== true,
     slugs: v.slug ?? [],
     tagIds: v["tag-id"] ?? [],
+    minLiquidity: v["min-liquidity"],
     cleanupDelayS: v["cleanup-delay-s"] ?? 600,
     codec: v.codec ?? "gzip",
     level: v.level,
@@ -220,7 +229,7 @@ async function record(v: Record<string, string | boolean | string[] | undefined>
     staggerMs: cfg.staggerMs,
     discoveryIntervalMs: cfg.discoveryIntervalS * 1000,
     newMarketEvents: cfg.newMarkets,
-    filter: { slugs: cfg.slugs, tagIds: cfg.tagIds },
+    filter: { slugs: cfg.slugs, tagIds: cfg.tagIds, ...(cfg.minLiquidity !== undefined ? { minLiquidity: cfg.minLiquidity } : {}) },
     cleanupDelayMs: cfg.cleanupDelayS * 1000,
     checkpointIntervalMs: cfg.checkpointIntervalS * 1000,
     recycle: { maxAgeMs: cfg.recycleMaxAgeMin * 60_000, silentMs: cfg.recycleSilentS * 1000 },

@@ -3,6 +3,8 @@
  * when enabled), subscribes their assets without restarts, expires closed or resolved markets
  * (confirmed closed by Gamma, or a `market_resolved` event) and removes them after a delay.
  * Discovery failures are counted and retried at the next interval; they never expire anything.
+ * Filters decide only which NEW markets are subscribed: a recorded market is never dropped
+ * because it stops matching (e.g. its liquidity falls below the minimum), only when it closes.
  */
 import type { GammaMarket, GammaMarketsQuery, PolymarketClient } from "@mm/ingestion";
 import type { ConditionId, TickSize } from "@mm/types";
@@ -13,6 +15,11 @@ export interface MarketFilter {
   readonly slugs?: readonly string[];
   /** Only markets with these Gamma tag ids. */
   readonly tagIds?: readonly number[];
+  /**
+   * Only markets whose Gamma liquidity (USDC) is at least this. Markets whose liquidity is unknown
+   * (absent or invalid on Gamma) are skipped while a minimum is set, and counted.
+   */
+  readonly minLiquidity?: number;
 }
 
 export interface LifecycleOptions {
@@ -48,6 +55,10 @@ export interface LifecycleStats {
   removed: number;
   skippedNoBook: number;
   skippedOtherShard: number;
+  /** Listings skipped for liquidity below `filter.minLiquidity` (cumulative: once per pass that lists them). */
+  skippedLowLiquidity: number;
+  /** Listings skipped because `filter.minLiquidity` is set and Gamma's liquidity is unknown (cumulative, once per pass). */
+  skippedUnknownLiquidity: number;
 }
 
 export class LifecycleController {
@@ -64,6 +75,8 @@ export class LifecycleController {
     removed: 0,
     skippedNoBook: 0,
     skippedOtherShard: 0,
+    skippedLowLiquidity: 0,
+    skippedUnknownLiquidity: 0,
   };
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -72,6 +85,8 @@ export class LifecycleController {
 
   constructor(private readonly o: LifecycleOptions) {
     this.now = o.now ?? Date.now;
+    const min = o.filter?.minLiquidity;
+    if (min !== undefined && !(Number.isFinite(min) && min >= 0)) throw new RangeError(`minLiquidity ${min} is not a non-negative number`);
   }
 
   /** Runs a first pass (awaited), then one every `intervalMs`. */
@@ -107,7 +122,8 @@ export class LifecycleController {
     const slugs = this.o.filter?.slugs;
     if (slugs !== undefined && slugs.length > 0 && (e.slug === undefined || !slugs.includes(e.slug))) return;
     // Tag filters cannot be checked from the event: the next Gamma pass decides for those.
-    if ((this.o.filter?.tagIds?.length ?? 0) > 0) return;
+    // Neither can liquidity: with a minimum set, the next Gamma pass decides.
+    if ((this.o.filter?.tagIds?.length ?? 0) > 0 || this.o.filter?.minLiquidity !== undefined) return;
     if (
       this.add(
         e.market,
@@ -170,7 +186,19 @@ export class LifecycleController {
       this.stats.skippedNoBook++;
       return;
     }
+    // Listed as active, so not closed: a recorded market below the minimum is kept (see header).
     seen.add(m.conditionId);
+    const min = this.o.filter?.minLiquidity;
+    if (min !== undefined && this.o.registry.market(m.conditionId) === undefined) {
+      if (m.liquidity === undefined) {
+        this.stats.skippedUnknownLiquidity++;
+        return;
+      }
+      if (m.liquidity < min) {
+        this.stats.skippedLowLiquidity++;
+        return;
+      }
+    }
     if (
       this.add(
         m.conditionId,

@@ -144,3 +144,21 @@ describe("mm-recorder CLI", () => {
     expect(await runCli(["record", "--data-dir", tmp.dir, "--workers", "0"], c.io)).toBe(2);
   });
 });
+
+describe("mm-recorder CLI options", () => {
+  it("refuses a --min-liquidity that is not a plain non-negative decimal (no coercion of '' to 0)", async () => {
+    const tmp = tempDir("rec-cli-opt-");
+    try {
+      for (const bad of ["", "-5", "abc", "1e3", "NaN"]) {
+        const c = cliIo();
+        expect(await runCli(["record", "--data-dir", tmp.dir, `--min-liquidity=${bad}`], c.io)).toBe(2);
+        expect(c.err.join("\n")).toContain("minLiquidity: expected a non-negative decimal amount of USDC");
+      }
+      const help = cliIo();
+      expect(await runCli(["--help"], help.io)).toBe(0);
+      expect(help.out.join("\n")).toContain("--min-liquidity USDC");
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -137,6 +137,45 @@ describe("LifecycleController", () => {
     expect(shard.added.every((a) => instanceShardOf(a, 2) === 0)).toBe(true);
   });
 
+  it("minLiquidity skips new markets below the minimum or with unknown liquidity, never drops recorded ones", async () => {
+    const t = setup({ filter: { minLiquidity: 1000 } });
+    t.gamma.markets = [
+      market(1, { liquidity: 1000 }), // exactly the minimum: kept
+      market(2, { liquidity: 999.99 }),
+      market(3), // Gamma sent no liquidity
+      market(4, { issues: ['liquidity "abc" is not a non-negative decimal'] }), // invalid ⇒ undefined
+      market(5, { liquidity: 0 }),
+      market(6, { liquidity: 25_000 }),
+    ];
+    await t.life.discover();
+    expect(t.added).toEqual(["11", "12", "61", "62"]);
+    expect(t.life.stats).toMatchObject({ discovered: 2, skippedLowLiquidity: 2, skippedUnknownLiquidity: 2 });
+    expect(t.gamma.queries[0]).toEqual({ active: true, closed: false }); // filtered locally, not by query
+
+    // Market 2 gains liquidity: picked up by the next pass. Market 6 dries up: still recorded, and
+    // not looked up by id either (it was listed as active).
+    t.gamma.markets = [market(1, { liquidity: 1000 }), market(2, { liquidity: 5000 }), market(3), market(6, { liquidity: 1 })];
+    await t.life.discover();
+    expect(t.added).toEqual(["11", "12", "61", "62", "21", "22"]);
+    expect(t.expired).toEqual([]);
+    expect(t.gamma.queries.filter((q) => q.conditionIds !== undefined)).toEqual([]);
+    expect(t.life.stats).toMatchObject({ discovered: 3, skippedLowLiquidity: 2, skippedUnknownLiquidity: 3 });
+
+    // new_market events carry no liquidity: with a minimum set, the Gamma pass decides.
+    t.life.onNewMarket({ market: "0xnew", assetIds: ["a", "b"], slug: "x", tickSize: 100 });
+    expect(t.added).not.toContain("a");
+
+    // Without a minimum, unknown or zero liquidity does not matter.
+    const all = setup();
+    all.gamma.markets = [market(3), market(5, { liquidity: 0 })];
+    await all.life.discover();
+    expect(all.added).toEqual(["31", "32", "51", "52"]);
+    expect(all.life.stats).toMatchObject({ skippedLowLiquidity: 0, skippedUnknownLiquidity: 0 });
+
+    expect(() => setup({ filter: { minLiquidity: Number.NaN } })).toThrow(RangeError);
+    expect(() => setup({ filter: { minLiquidity: -1 } })).toThrow(RangeError);
+  });
+
   it("new_market and market_resolved events add and expire without a pass", () => {
     const t = setup();
     t.life.onNewMarket({ market: "0xabc", assetIds: ["y", "n"], slug: "s", tickSize: 10 });
