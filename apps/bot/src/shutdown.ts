@@ -25,6 +25,7 @@ export interface SignalSource {
 export class ShutdownCoordinator {
   private started: Promise<ShutdownReport> | undefined;
   private safetyAttempted = false;
+  private finished = false;
   private readonly handler = (): void => this.onSignal();
 
   constructor(
@@ -50,6 +51,10 @@ export class ShutdownCoordinator {
   }
 
   private onSignal(): void {
+    if (this.finished) {
+      this.hooks.log("signal received after shutdown completed: exiting");
+      return;
+    }
     if (!this.started) {
       this.hooks.log("signal received: shutting down (stop strategy, cancel-all, stop feeds, flush journal); signal again to force exit");
       void this.shutdown("signal");
@@ -83,8 +88,9 @@ export class ShutdownCoordinator {
         if (step.safety) this.safetyAttempted = true;
       }
     }
-    this.hooks.signals?.off("SIGINT", this.handler);
-    this.hooks.signals?.off("SIGTERM", this.handler);
+    // The handlers stay installed: a signal that arrives after shutdown (process managers and pnpm
+    // forward Ctrl-C to the whole group) must not kill the process mid-exit with the default action.
+    this.finished = true;
     return { reason, steps: results };
   }
 }
