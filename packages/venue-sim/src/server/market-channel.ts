@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from "@mm/types";
 import type { WebSocket } from "ws";
 import type { FaultState } from "./faults.js";
-import { type FrameCounters, Outbox } from "./outbox.js";
+import { attachChannelSocket, type FrameCounters, Outbox, terminateAll } from "./outbox.js";
 
 export interface MarketChannelOptions {
   readonly clock: Clock;
@@ -70,26 +70,17 @@ export class MarketChannel {
       lastSeen: this.o.clock.now(),
     };
     this.conns.add(conn);
-    ws.on("message", (data, isBinary) => {
-      if (isBinary) {
-        this.rejectedMessages++;
-        return;
-      }
-      this.onMessage(conn, data.toString());
-    });
-    const drop = (): void => this.remove(conn);
-    ws.on("close", drop);
-    ws.on("error", drop);
+    attachChannelSocket(
+      ws,
+      (text) => this.onMessage(conn, text),
+      () => this.rejectedMessages++,
+      () => this.remove(conn),
+    );
   }
 
   /** Closes every socket (fault injection); returns how many. */
   dropConnections(): number {
-    const n = this.conns.size;
-    for (const c of [...this.conns]) {
-      c.outbox.ws.terminate();
-      this.remove(c);
-    }
-    return n;
+    return terminateAll(this.conns, (c) => this.remove(c));
   }
 
   private remove(conn: MarketConn): void {

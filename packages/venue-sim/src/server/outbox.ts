@@ -95,3 +95,26 @@ export class Outbox {
     this.totals.sent += frames.length;
   }
 }
+
+/**
+ * Wires a channel's socket: text messages to `onText`, binary ones counted as rejected via
+ * `onBinary`, and `drop` on close or error (whichever comes first; `drop` must be idempotent).
+ */
+export function attachChannelSocket(ws: WebSocket, onText: (text: string) => void, onBinary: () => void, drop: () => void): void {
+  ws.on("message", (data, isBinary) => {
+    if (isBinary) onBinary();
+    else onText(data.toString());
+  });
+  ws.on("close", drop);
+  ws.on("error", drop);
+}
+
+/** Terminates every connection of a channel (fault injection); returns how many. */
+export function terminateAll<C extends { readonly outbox: Outbox }>(conns: ReadonlySet<C>, remove: (c: C) => void): number {
+  const n = conns.size;
+  for (const c of [...conns]) {
+    c.outbox.ws.terminate();
+    remove(c);
+  }
+  return n;
+}

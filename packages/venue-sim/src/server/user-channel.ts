@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from "@mm/types";
 import type { WebSocket } from "ws";
 import type { CredentialStore } from "./auth.js";
 import type { FaultState } from "./faults.js";
-import { type FrameCounters, Outbox } from "./outbox.js";
+import { attachChannelSocket, type FrameCounters, Outbox, terminateAll } from "./outbox.js";
 
 export interface UserChannelOptions {
   readonly clock: Clock;
@@ -61,25 +61,16 @@ export class UserChannel {
       lastSeen: this.o.clock.now(),
     };
     this.conns.add(conn);
-    ws.on("message", (data, isBinary) => {
-      if (isBinary) {
-        this.rejectedMessages++;
-        return;
-      }
-      this.onMessage(conn, data.toString());
-    });
-    const drop = (): void => this.remove(conn);
-    ws.on("close", drop);
-    ws.on("error", drop);
+    attachChannelSocket(
+      ws,
+      (text) => this.onMessage(conn, text),
+      () => this.rejectedMessages++,
+      () => this.remove(conn),
+    );
   }
 
   dropConnections(): number {
-    const n = this.conns.size;
-    for (const c of [...this.conns]) {
-      c.outbox.ws.terminate();
-      this.remove(c);
-    }
-    return n;
+    return terminateAll(this.conns, (c) => this.remove(c));
   }
 
   private remove(conn: UserConn): void {
