@@ -10,6 +10,7 @@ import { ManualClock, type OrderRequest, type Price, type Size } from "@mm/types
 import {
   decodeTape,
   encodeTape,
+  fillRecordOf,
   fillsHash,
   jsonLinesToTapeUnchecked,
   replayBook,
@@ -79,22 +80,7 @@ function replayOnce(tape: Tape): { events: number; hash: string } {
     aux: tape.aux.subarray(head.length),
   };
   events += replayBook(rest, venue, clock);
-  const fills = venue.allTrades().map((t) => ({
-    time: t.matchTime,
-    tradeId: t.tradeId,
-    clientOrderId: t.clientOrderId,
-    market: t.market,
-    outcome: t.outcome,
-    side: t.side,
-    price: t.price,
-    size: t.size,
-    yesDirection: t.yesDirection,
-    yesPrice: t.yesPrice,
-    role: t.role,
-    fee: t.fee,
-    status: t.status,
-    markouts: [],
-  }));
+  const fills = venue.allTrades().map((t) => fillRecordOf(t, []));
   return { events, hash: fillsHash(fills) };
 }
 

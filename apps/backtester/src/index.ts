@@ -22,7 +22,15 @@ export {
 } from "./latency.js";
 export { Rng } from "./rng.js";
 export { Ledger } from "./ledger.js";
-export { buildSummary, fillsHash, type BacktestSummary, type FillRecord, type MarkoutSummary, type SeriesPoint } from "./summary.js";
+export {
+  buildSummary,
+  fillRecordOf,
+  fillsHash,
+  type BacktestSummary,
+  type FillRecord,
+  type MarkoutSummary,
+  type SeriesPoint,
+} from "./summary.js";
 export {
   EventKind,
   EVENT_KIND_NAMES,

@@ -35,7 +35,7 @@ import { DelayLine } from "./delay-line.js";
 import { SimGateway, SimUserFeed } from "./gateway.js";
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from "./latency.js";
 import { Ledger } from "./ledger.js";
-import { buildSummary, type BacktestSummary, type FillRecord, type SeriesPoint } from "./summary.js";
+import { buildSummary, fillRecordOf, type BacktestSummary, type FillRecord, type SeriesPoint } from "./summary.js";
 import { EventKind, SIDE_BID, type Tape } from "./tape.js";
 import { SimVenue, type VenueModelConfig, type VenueTrade } from "./venue-model.js";
 
@@ -122,22 +122,10 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     ledger.onTrade(t);
     const rec = fillByTrade.get(t.tradeId);
     if (rec === undefined) {
-      const r: FillRecord = {
-        time: t.matchTime,
-        tradeId: t.tradeId,
-        clientOrderId: t.clientOrderId,
-        market: t.market,
-        outcome: t.outcome,
-        side: t.side,
-        price: t.price,
-        size: t.size,
-        yesDirection: t.yesDirection,
-        yesPrice: t.yesPrice,
-        role: t.role,
-        fee: t.fee,
-        status: t.status,
-        markouts: horizons.map(() => null),
-      };
+      const r = fillRecordOf(
+        t,
+        horizons.map(() => null),
+      );
       fills.push(r);
       fillByTrade.set(t.tradeId, r);
       horizons.forEach((h, k) => {

@@ -9,7 +9,7 @@ import type { Outcome, Side, TradeStatus } from "@mm/types";
 import type { Ledger } from "./ledger.js";
 import type { BacktestConfig } from "./run.js";
 import type { Tape } from "./tape.js";
-import type { SimVenue } from "./venue-model.js";
+import type { SimVenue, VenueTrade } from "./venue-model.js";
 
 export interface FillRecord {
   readonly time: number;
@@ -27,6 +27,26 @@ export interface FillRecord {
   status: TradeStatus;
   /** YES-space markout per share at each horizon, price units (null when no mid). */
   readonly markouts: (number | null)[];
+}
+
+/** A fill record from a venue trade, with `markouts` to be filled per horizon. */
+export function fillRecordOf(t: VenueTrade, markouts: (number | null)[]): FillRecord {
+  return {
+    time: t.matchTime,
+    tradeId: t.tradeId,
+    clientOrderId: t.clientOrderId,
+    market: t.market,
+    outcome: t.outcome,
+    side: t.side,
+    price: t.price,
+    size: t.size,
+    yesDirection: t.yesDirection,
+    yesPrice: t.yesPrice,
+    role: t.role,
+    fee: t.fee,
+    status: t.status,
+    markouts,
+  };
 }
 
 export interface SeriesPoint {
