@@ -295,8 +295,27 @@ export class StrategyDriverRouter {
     return list.length;
   }
 
-  /** Notifies for every key of a drained dirty set. */
+  /**
+   * Notifies for every key of a drained dirty set, each driver once: a frame that changed both tokens
+   * of a market (the usual `price_change`) is one change to its driver, not two (a second notify in
+   * the same burst would only schedule a redundant trailing computation).
+   */
   drain(keys: Iterable<string>): void {
-    for (const key of keys) this.notify(key);
+    const due = this.due;
+    const start = due.length; // re-entrant drains (a driver's output posting into one) use the tail
+    for (const key of keys) {
+      const list = this.byKey.get(key);
+      if (list === undefined) continue;
+      for (const d of list) if (due.indexOf(d, start) < 0) due.push(d);
+    }
+    const end = due.length;
+    try {
+      for (let i = start; i < end; i++) due[i]!.notify();
+    } finally {
+      due.length = start;
+    }
   }
+
+  /** Scratch list of `drain` (reused: no allocation per burst). */
+  private readonly due: StrategyDriver[] = [];
 }
