@@ -83,6 +83,31 @@ export function recorderMetrics(rec: Recorder): Registry {
   g("recorder_segment_raw_bytes_total", "Raw record bytes appended", [], (s, set) => set(s.writer.rawBytes));
   g("recorder_segments_total", "Segment files opened", [], (s, set) => set(s.writer.sink?.segments ?? 0));
   g("recorder_writer_pending_bytes", "Sealed blocks waiting for the compression worker", [], (s, set) => set(s.writer.pendingBytes));
+  g(
+    "recorder_nats_messages_total",
+    "NATS JetStream publishes by outcome (failed and shed stay in the segments)",
+    ["worker", "outcome"],
+    (s, set) => {
+      for (const w of s.workers) {
+        if (w.nats === undefined) continue;
+        set(w.nats.published, { worker: w.shard, outcome: "published" });
+        set(w.nats.acked, { worker: w.shard, outcome: "acked" });
+        set(w.nats.failed, { worker: w.shard, outcome: "failed" });
+        set(w.nats.shed, { worker: w.shard, outcome: "shed" });
+      }
+    },
+  );
+  g("recorder_nats_retries_total", "NATS publish attempts repeated after a failure", ["worker"], (s, set) => {
+    for (const w of s.workers) if (w.nats !== undefined) set(w.nats.retried, { worker: w.shard });
+  });
+  g("recorder_nats_pending", "NATS publishes in flight", ["worker"], (s, set) => {
+    for (const w of s.workers) if (w.nats !== undefined) set(w.nats.pending, { worker: w.shard });
+  });
+  g("recorder_nats_connected", "1 while the worker's NATS connection is up", ["worker"], (s, set) => {
+    for (const w of s.workers) if (w.nats !== undefined) set(w.nats.connected ? 1 : 0, { worker: w.shard });
+  });
+  g("recorder_process_resident_memory_bytes", "Resident set size of the recorder process", [], (s, set) => set(s.process.rssBytes));
+  g("recorder_process_heap_used_bytes", "V8 heap used (main thread)", [], (s, set) => set(s.process.heapUsedBytes));
   g("recorder_discovery_passes_total", "Gamma discovery passes", ["result"], (s, set) => {
     set(s.lifecycle.passes, { result: "ok" });
     set(s.lifecycle.failures, { result: "failed" });

@@ -53,3 +53,5 @@ export {
 } from "./segment/reader.js";
 export { BookReplayer, diffBooks, ReplayerStats, type AppliedEvent, type ReplayerOptions } from "./books/replayer.js";
 export { replay, SequenceChecker, type ReplayOptions, type ReplayResult, type SequenceStats } from "./replay.js";
+// The recording composition itself, for running a recorder in-process (tools, end-to-end tests).
+export { Recorder, type RecorderOptions, type RecorderStats } from "./recorder.js";

@@ -46,7 +46,15 @@ export interface RecorderOptions {
   readonly now?: () => number;
   readonly gammaPageSize?: number;
   /** Publish normalized events to NATS JetStream, subject `<subjectPrefix>.<market>`. */
-  readonly nats?: { readonly servers: string; readonly stream?: string; readonly subjectPrefix?: string };
+  readonly nats?: {
+    readonly servers: string;
+    readonly stream?: string;
+    readonly subjectPrefix?: string;
+    /** Publishes in flight per worker before backpressure (or shedding while NATS is down). Default 20,000. */
+    readonly maxPending?: number;
+    /** How long a failed publish is retried (same message id: de-duplicated). Default 60 s. */
+    readonly retryBudgetMs?: number;
+  };
 }
 
 export interface RecorderStats {
@@ -67,6 +75,8 @@ export interface RecorderStats {
     checkpointsWritten: number;
     checkpointsDropped: number;
   };
+  /** This process's memory (the RSS soak watches these). */
+  readonly process: { rssBytes: number; heapUsedBytes: number; externalBytes: number; arrayBuffersBytes: number; uptimeS: number };
 }
 
 export interface HealthComponent {
@@ -111,6 +121,8 @@ export class Recorder {
               servers: o.nats.servers,
               stream: o.nats.stream ?? "PM_BOOKS",
               subjectPrefix: o.nats.subjectPrefix ?? "pm.book",
+              ...(o.nats.maxPending !== undefined ? { maxPending: o.nats.maxPending } : {}),
+              ...(o.nats.retryBudgetMs !== undefined ? { retryBudgetMs: o.nats.retryBudgetMs } : {}),
               instance: shard !== undefined ? `${shard.index}of${shard.count}` : "0of1",
             },
           }
@@ -228,6 +240,7 @@ export class Recorder {
       lifecycle: { ...this.lifecycle.stats },
       writer: { ...this.writer.stats },
       recorder: { ...this.counters },
+      process: processMemory(),
     };
   }
 
@@ -300,4 +313,15 @@ export class Recorder {
     this.counters.checkpointsWritten++;
     this.writer.appendControl(RecordType.checkpoint, 0, this.now(), { id, shard, shards: this.workers.count, books });
   }
+}
+
+function processMemory(): RecorderStats["process"] {
+  const m = process.memoryUsage();
+  return {
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    externalBytes: m.external,
+    arrayBuffersBytes: m.arrayBuffers,
+    uptimeS: Math.round(process.uptime()),
+  };
 }

@@ -60,7 +60,7 @@ function stats() {
       sink !== undefined
         ? { ...sink.stats }
         : nats !== undefined
-          ? { published: 0, acked: 0, failed: 0, lastError: sinkError ?? "not connected" }
+          ? { ...DISCONNECTED_SINK, lastError: sinkError ?? "not connected" }
           : undefined,
     decoder: {
       frames: replayer.decoderStats.frames,
@@ -73,6 +73,17 @@ function stats() {
 
 // Messages are handled strictly one after another (a batch's NATS publishes are acknowledged
 // before its ack goes back, so a slow NATS backs up into the bounded queue).
+const DISCONNECTED_SINK = {
+  published: 0,
+  acked: 0,
+  retried: 0,
+  failed: 0,
+  shed: 0,
+  gapNotices: 0,
+  pending: 0,
+  connected: false,
+  lastError: undefined,
+};
 let chain: Promise<void> =
   nats === undefined
     ? Promise.resolve()
@@ -108,7 +119,7 @@ async function handle(m: WorkerIn): Promise<void> {
       const handovers = owned.size > 0 ? [...owned] : undefined;
       owned.clear();
       const events = lifecycle.length > 0 ? lifecycle.splice(0) : undefined;
-      if (sink !== undefined) await sink.flush();
+      if (sink !== undefined) await sink.drain();
       post({ type: "ack", shard, id: m.id, bytes: buf.length, handovers, lifecycle: events });
       return;
     }
@@ -117,6 +128,12 @@ async function handle(m: WorkerIn): Promise<void> {
       return;
     case "books":
       post({ type: "books", shard, id: m.id, books: replayer.snapshot() });
+      return;
+    case "flush":
+      // Shutdown: every queued publish acknowledged or given up, the last gap notice sent.
+      if (sink !== undefined) await sink.close();
+      sink = undefined;
+      post({ type: "flushed", shard, id: m.id });
       return;
   }
 }

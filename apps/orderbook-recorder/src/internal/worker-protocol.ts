@@ -1,6 +1,7 @@
 /** Messages between the main thread and the book workers. */
 import type { TickSize } from "@mm/types";
 import type { CheckpointBook } from "../segment/format.js";
+import type { NatsSinkStats } from "./nats-sink.js";
 
 export type LifecycleEvent =
   | { readonly kind: "market_resolved"; readonly market: string; readonly assetIds: readonly string[]; readonly timestamp: number }
@@ -16,7 +17,8 @@ export type LifecycleEvent =
 export type WorkerIn =
   | { readonly type: "batch"; readonly id: number; readonly bytes: Uint8Array }
   | { readonly type: "stats"; readonly id: number }
-  | { readonly type: "books"; readonly id: number };
+  | { readonly type: "books"; readonly id: number }
+  | { readonly type: "flush"; readonly id: number };
 
 export interface WorkerStats {
   readonly shard: number;
@@ -36,7 +38,7 @@ export interface WorkerStats {
     levelChanges: number;
   };
   readonly decoder: { frames: number; events: number; rejectedEvents: number; unknownEvents: number };
-  readonly nats: { published: number; acked: number; failed: number; lastError: string | undefined } | undefined;
+  readonly nats: NatsSinkStats | undefined;
 }
 
 export type WorkerOut =
@@ -50,4 +52,5 @@ export type WorkerOut =
     }
   | { readonly type: "checkpoint"; readonly shard: number; readonly id: number; readonly books: CheckpointBook[] }
   | { readonly type: "stats"; readonly shard: number; readonly id: number; readonly stats: WorkerStats }
-  | { readonly type: "books"; readonly shard: number; readonly id: number; readonly books: CheckpointBook[] };
+  | { readonly type: "books"; readonly shard: number; readonly id: number; readonly books: CheckpointBook[] }
+  | { readonly type: "flushed"; readonly shard: number; readonly id: number };

@@ -151,10 +151,12 @@ export class BookWorkers {
 
   async close(): Promise<void> {
     await this.drain();
+    // NATS publishes outlive their batch's ack (bounded outbox): wait for them before exiting.
+    if (this.o.nats !== undefined) await this.ask("flush");
     await Promise.all(this.shards.map((s) => s.worker.terminate()));
   }
 
-  private ask(type: "stats" | "books"): Promise<unknown[]> {
+  private ask(type: "stats" | "books" | "flush"): Promise<unknown[]> {
     this.flush();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -212,11 +214,12 @@ export class BookWorkers {
         this.o.onCheckpoint?.(m.id, m.shard, m.books);
         return;
       case "stats":
-      case "books": {
-        const key = `${m.type}:${m.id}`;
+      case "books":
+      case "flushed": {
+        const key = `${m.type === "flushed" ? "flush" : m.type}:${m.id}`;
         const w = this.waiters.get(key);
         if (w === undefined) return;
-        w.acc[m.shard] = m.type === "stats" ? m.stats : m.books;
+        w.acc[m.shard] = m.type === "stats" ? m.stats : m.type === "books" ? m.books : true;
         if (--w.left === 0) {
           this.waiters.delete(key);
           w.resolve(w.acc.filter((x) => x !== undefined));
