@@ -1,7 +1,13 @@
 /**
  * The fast WebSocket frame decoder (market and user channel). Raw frame (string, Buffer or
- * Uint8Array) → `DecodedFrame`: JSON.parse, then hand-written field extraction into integers with
- * the @mm/types scanners. No zod, no Decimal, no exceptions escape: every failure is a `FrameError`.
+ * Uint8Array) → `DecodedFrame`. No zod, no Decimal, no exceptions escape: every failure is a
+ * `FrameError`.
+ *
+ * Two paths, one result: frames made only of valid hot market events (`price_change`, `book`,
+ * `best_bid_ask`, `last_trade_price`) are decoded by the byte scanner of `fast-scan.ts`; anything
+ * it does not fully understand (it bails out) goes through the generic path: JSON.parse, then
+ * hand-written field extraction into integers with the @mm/types scanners. Both give the same
+ * events, errors and stats for every input (differential tests in test/fast-scan.test.ts).
  *
  * - Object or array frames; non-JSON text frames (PONG, NO NEW ASSETS) reported as `text`.
  * - `book` levels are returned best-first whatever the wire order (the wire sends worst-first).
@@ -27,6 +33,7 @@ import type {
   TickSizeChangeEvent,
   WsEvent,
 } from "./events.js";
+import { fastScanFrame } from "./fast-scan.js";
 import {
   fail,
   fieldError,
@@ -97,14 +104,30 @@ class Frame implements DecodedFrame {
 
 /** Decodes one WebSocket frame. Never throws. */
 export function decodeWsFrame(raw: string | Uint8Array, options?: DecodeOptions): DecodedFrame {
+  return decodeFrame(raw, options, true);
+}
+
+/**
+ * Internal (not exported from the package index): `decodeWsFrame` without the byte-scanner fast
+ * path, for the differential tests and benches.
+ */
+export function decodeWsFrameGeneric(raw: string | Uint8Array, options?: DecodeOptions): DecodedFrame {
+  return decodeFrame(raw, options, false);
+}
+
+function decodeFrame(raw: string | Uint8Array, options: DecodeOptions | undefined, fast: boolean): DecodedFrame {
   const frame = new Frame();
   const stats = options?.stats;
   if (stats) stats.frames++;
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   let text: string;
-  if (typeof raw === "string") text = raw;
-  else if (raw instanceof Uint8Array) {
+  if (typeof raw === "string") {
+    if (raw.length > max) return rejectFrame(frame, stats, "oversized_frame", `${raw.length} chars > ${max}`);
+    if (fast && fastPath(raw, frame, stats)) return frame;
+    text = raw;
+  } else if (raw instanceof Uint8Array) {
     if (raw.length > max) return rejectFrame(frame, stats, "oversized_frame", `${raw.length} bytes > ${max}`);
+    if (fast && fastPath(raw, frame, stats)) return frame;
     text = Buffer.isBuffer(raw) ? raw.toString("utf8") : textDecoder.decode(raw);
   } else {
     return rejectFrame(frame, stats, "invalid_json", `unsupported frame type ${typeof raw}`);
@@ -136,6 +159,15 @@ export function decodeWsFrame(raw: string | Uint8Array, options?: DecodeOptions)
     decodeEvent(parsed, frame, stats);
   }
   return frame;
+}
+
+/** The byte scanner; false when it bailed out (the generic path then decodes the frame from scratch). */
+function fastPath(raw: string | Uint8Array, frame: Frame, stats: DecoderStats | undefined): boolean {
+  const events = fastScanFrame(raw);
+  if (events === undefined) return false;
+  if (events.length > 0) frame.events = events;
+  if (stats) stats.events += events.length;
+  return true;
 }
 
 function rejectFrame(frame: Frame, stats: DecoderStats | undefined, reason: FrameErrorReason, detail: string): Frame {
