@@ -1,28 +1,99 @@
 /**
  * `SimGateway`: the backtest's `OrderGateway`. Each action travels to the simulated venue with the
  * order-entry (or cancel) latency, executes there at its arrival time, and its result travels back
- * with the ack latency into the executor's mailbox. Like the live gateway it has one worker: actions
- * execute in submission order and results arrive in execution order; every action gets exactly one
- * result; `submit` never calls back synchronously.
+ * with the ack latency into the executor's mailbox. Every action gets exactly one result; `submit`
+ * never calls back synchronously. Two worker models:
+ *
+ * - `pipelined` (default): actions leave at once, in submission order, each with its own latency
+ *   draw; results arrive in execution order.
+ * - `serial`: like @mm/gateway's one worker, one request is in flight at a time; the next leaves
+ *   when the previous answer arrived. A request is a batch: a CANCEL_ALL alone, else every queued
+ *   CANCEL (up to `maxBatchCancel`), else a SYNC alone, else the leading PLACEs (up to
+ *   `maxBatchPlace`). One latency draw per request (order entry or cancel, then ack) covers the
+ *   whole batch, so measured request times (signing, HTTP) can be used as they are.
  */
 import type { Clock, GatewayAction, GatewayResult, Mailbox, OrderGateway, UserEvent, UserFillEvent } from "@mm/types";
 import { DelayLine } from "./delay-line.js";
 import type { LatencySampler } from "./latency.js";
 import type { SimVenue } from "./venue-model.js";
 
+export interface GatewayModel {
+  readonly worker: "pipelined" | "serial";
+  /** `serial`: PLACEs per batch request (@mm/gateway default 15). */
+  readonly maxBatchPlace?: number;
+  /** `serial`: CANCELs per batch request (@mm/gateway default 15). */
+  readonly maxBatchCancel?: number;
+  /**
+   * `serial`: request times observed in a session (e.g. `serviceTraceFromJournal`): a request of a
+   * kind takes the observed order-entry time of the observed request of that kind that could leave
+   * nearest in time, when one is within `traceWindowMs` (default 1000); else the latency model draws.
+   */
+  readonly trace?: ServiceTrace;
+  readonly traceWindowMs?: number;
+}
+
+/** Observed requests: [time it could leave (epoch ms), order-entry time (ms)], time-ordered. */
+export interface ServiceTrace {
+  readonly place: readonly (readonly [number, number])[];
+  readonly cancel: readonly (readonly [number, number])[];
+}
+
+/** The value of the trace entry nearest to `t` within `window`, else undefined. */
+export function traceAt(trace: readonly (readonly [number, number])[], t: number, window: number): number | undefined {
+  let lo = 0;
+  let hi = trace.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((trace[mid] as readonly [number, number])[0] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: readonly [number, number] | undefined;
+  for (const k of [lo - 1, lo]) {
+    const e = trace[k];
+    if (e !== undefined && Math.abs(e[0] - t) <= window && (best === undefined || Math.abs(e[0] - t) < Math.abs(best[0] - t))) best = e;
+  }
+  return best?.[1];
+}
+
 export class SimGateway implements OrderGateway {
   /** Where results go (the executor's `results`); set before the first submit. */
   results: Mailbox<GatewayResult> | undefined;
   private readonly toVenue: DelayLine<GatewayAction>;
   private readonly fromVenue: DelayLine<GatewayResult>;
-  readonly counters = { submitted: 0, results: 0 };
+  readonly counters = { submitted: 0, results: 0, requests: 0 };
+  private readonly serial: boolean;
+  private readonly maxBatchPlace: number;
+  private readonly maxBatchCancel: number;
+  private readonly queue: GatewayAction[] = [];
+  private busy = false;
+  private readonly trace: ServiceTrace | undefined;
+  private readonly traceWindowMs: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly venue: SimVenue,
     private readonly latency: LatencySampler,
+    model: GatewayModel = { worker: "pipelined" },
   ) {
-    this.toVenue = new DelayLine(clock, (a) => this.execute(a));
+    this.serial = model.worker === "serial";
+    this.maxBatchPlace = model.maxBatchPlace ?? 15;
+    this.maxBatchCancel = model.maxBatchCancel ?? 15;
+    this.trace = model.trace;
+    this.traceWindowMs = model.traceWindowMs ?? 1_000;
+    if (!(this.traceWindowMs >= 0)) throw new RangeError("traceWindowMs must be ≥ 0");
+    if (
+      !(
+        Number.isInteger(this.maxBatchPlace) &&
+        this.maxBatchPlace >= 1 &&
+        Number.isInteger(this.maxBatchCancel) &&
+        this.maxBatchCancel >= 1
+      )
+    )
+      throw new RangeError("maxBatchPlace and maxBatchCancel must be integers ≥ 1");
+    this.toVenue = new DelayLine(clock, (a) => {
+      const r = this.execute(a);
+      this.fromVenue.push(this.latency.sample("ack"), r);
+    });
     this.fromVenue = new DelayLine(clock, (r) => {
       this.counters.results++;
       this.results?.post(r);
@@ -31,11 +102,59 @@ export class SimGateway implements OrderGateway {
 
   submit(action: GatewayAction): void {
     this.counters.submitted++;
+    if (this.serial) {
+      this.queue.push(action);
+      this.kick();
+      return;
+    }
     const path = action.kind === "CANCEL" || action.kind === "CANCEL_ALL" ? "cancel" : "orderEntry";
     this.toVenue.push(this.latency.sample(path), action);
   }
 
-  private execute(a: GatewayAction): void {
+  /** `serial`: sends the next request when none is in flight. */
+  private kick(): void {
+    if (this.busy || this.queue.length === 0) return;
+    this.busy = true;
+    this.counters.requests++;
+    const batch = this.takeBatch();
+    const cancel = batch[0]?.kind === "CANCEL" || batch[0]?.kind === "CANCEL_ALL";
+    const drawn = this.latency.sample(cancel ? "cancel" : "orderEntry");
+    const traced =
+      this.trace === undefined || batch[0]?.kind === "SYNC"
+        ? undefined
+        : traceAt(cancel ? this.trace.cancel : this.trace.place, this.clock.now(), this.traceWindowMs);
+    this.clock.setTimer(traced ?? drawn, () => {
+      const results = batch.map((a) => this.execute(a));
+      this.clock.setTimer(this.latency.sample("ack"), () => {
+        for (const r of results) {
+          this.counters.results++;
+          this.results?.post(r);
+        }
+        this.busy = false;
+        this.kick();
+      });
+    });
+  }
+
+  private takeBatch(): GatewayAction[] {
+    const q = this.queue;
+    const all = q.findIndex((a) => a.kind === "CANCEL_ALL");
+    if (all >= 0) return q.splice(all, 1);
+    if (q.some((a) => a.kind === "CANCEL")) {
+      const out: GatewayAction[] = [];
+      for (let i = 0; i < q.length && out.length < this.maxBatchCancel; ) {
+        if ((q[i] as GatewayAction).kind === "CANCEL") out.push(...q.splice(i, 1));
+        else i++;
+      }
+      return out;
+    }
+    if ((q[0] as GatewayAction).kind !== "PLACE") return q.splice(0, 1);
+    let n = 0;
+    while (n < q.length && n < this.maxBatchPlace && (q[n] as GatewayAction).kind === "PLACE") n++;
+    return q.splice(0, n);
+  }
+
+  private execute(a: GatewayAction): GatewayResult {
     const at = this.clock.now();
     let r: GatewayResult;
     switch (a.kind) {
@@ -89,7 +208,7 @@ export class SimGateway implements OrderGateway {
         break;
       }
     }
-    this.fromVenue.push(this.latency.sample("ack"), r);
+    return r;
   }
 }
 

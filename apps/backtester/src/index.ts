@@ -9,7 +9,7 @@ export {
   type VenueModelConfig,
   type VenueTrade,
 } from "./venue-model.js";
-export { SimGateway, SimUserFeed } from "./gateway.js";
+export { SimGateway, SimUserFeed, traceAt, type GatewayModel, type ServiceTrace } from "./gateway.js";
 export { DelayLine } from "./delay-line.js";
 export {
   DEFAULT_LATENCY,
@@ -63,6 +63,8 @@ export {
   compareFills,
   journalInputs,
   runParity,
+  type CompareOptions,
+  type ParityOptions,
   type Divergence,
   type DivergenceCause,
   type JournalFill,
@@ -70,3 +72,20 @@ export {
   type ParityReport,
 } from "./parity.js";
 export { readJournalSession } from "./journal-input.js";
+export {
+  ownOrderDeltas,
+  stripOwnOrders,
+  type OwnOrderDelta,
+  type OwnOrderDeltaStats,
+  type StripOptions,
+  type StripStats,
+} from "./own-orders.js";
+export {
+  fitLatency,
+  latencyFromJournal,
+  parityConfigFromSession,
+  serviceTraceFromJournal,
+  venueModelFromVenueSim,
+  type SessionParameters,
+  type VenueSimSettings,
+} from "./sim-params.js";

@@ -12,10 +12,11 @@
  * - simulated fills with no live counterpart: `sim_only` (the model filled where live did not).
  */
 import type { JournalEntry } from "@mm/executor";
-import type { DesiredQuoteSet, Side, TokenId, TradeStatus } from "@mm/types";
+import { type DesiredQuoteSet, type MarketInfo, PRICE_SCALE, type Side, type TokenId, type TradeStatus } from "@mm/types";
 import { type BacktestConfig, type BacktestResult, runBacktest, type TimedIntent } from "./run.js";
 import type { FillRecord } from "./summary.js";
 import type { Tape } from "./tape.js";
+import type { VenueTrade } from "./venue-model.js";
 
 export interface JournalFill {
   readonly time: number;
@@ -27,19 +28,28 @@ export interface JournalFill {
   readonly status: TradeStatus;
 }
 
-/** The intents and our fills (latest status per trade leg) recorded in an executor journal. */
+/**
+ * The intents and our fills (latest status per trade leg) recorded in an executor journal.
+ *
+ * A fill's time is its match time, unless the journal's match times are all whole seconds (the
+ * venue's user channel sends unix seconds): then it is when the journal first saw the fill, which is
+ * a user-feed latency after the match but a thousand times finer.
+ */
 export function journalInputs(entries: readonly JournalEntry[]): { readonly intents: TimedIntent[]; readonly fills: JournalFill[] } {
   const intents: TimedIntent[] = [];
-  const fills = new Map<string, JournalFill>();
+  const fills = new Map<string, JournalFill & { seenAt: number }>();
+  let coarse = true;
   for (const e of entries) {
     if (e.type === "intent") intents.push({ at: e.at, intent: e.intent as DesiredQuoteSet });
     else if (e.type === "user" && e.event.kind === "fill") {
       const f = e.event;
+      if (f.matchTime % 1_000 !== 0) coarse = false;
       const key = `${f.tradeId}:${f.orderId}`;
       const prev = fills.get(key);
       if (prev === undefined || prev.status !== "FAILED")
         fills.set(key, {
           time: f.matchTime,
+          seenAt: prev?.seenAt ?? e.at,
           tradeId: f.tradeId,
           tokenId: f.tokenId,
           side: f.side,
@@ -49,7 +59,8 @@ export function journalInputs(entries: readonly JournalEntry[]): { readonly inte
         });
     }
   }
-  return { intents, fills: [...fills.values()].sort((a, b) => a.time - b.time || a.tradeId.localeCompare(b.tradeId)) };
+  const out: JournalFill[] = [...fills.values()].map(({ seenAt, ...f }) => (coarse ? { ...f, time: seenAt } : f));
+  return { intents, fills: out.sort((a, b) => a.time - b.time || a.tradeId.localeCompare(b.tradeId)) };
 }
 
 export type DivergenceCause = "settlement" | "queue" | "latency" | "sim_only";
@@ -83,14 +94,52 @@ export interface OrderSpan {
   readonly to: number;
 }
 
-/** Greedy size matching of live to simulated fills (same token, side, price; |Δt| ≤ window), then causes. */
+/** Options of `compareFills`. */
+export interface CompareOptions {
+  /** Max |Δt| between a live fill and the simulated fill it is matched with, ms (default 5000). */
+  readonly windowMs?: number;
+  /**
+   * Match in YES space (market, direction, YES price) instead of by token, side and price: BUY YES at
+   * p and SELL NO at 1 − p are the same exposure at the same price; which one the executor sends is
+   * its complement routing of the moment (reduce-first from inventory). Needs the markets.
+   */
+  readonly markets?: readonly MarketInfo[];
+}
+
+/** A function giving the comparison key of (token, side, price): YES-space with markets, else literal. */
+function keyFn(markets: readonly MarketInfo[] | undefined): (tokenId: string, side: Side, price: number) => string {
+  if (markets === undefined) return (t, s, p) => `${t}|${s}|${p}`;
+  const tokens = new Map<string, { market: number; yes: boolean }>();
+  markets.forEach((m, i) => {
+    tokens.set(m.yes.tokenId, { market: i, yes: true });
+    tokens.set(m.no.tokenId, { market: i, yes: false });
+  });
+  return (t, s, p) => {
+    const loc = tokens.get(t);
+    if (loc === undefined) return `${t}|${s}|${p}`;
+    const up = loc.yes === (s === "BUY");
+    return `m${loc.market}|${up ? "+" : "-"}|${loc.yes ? p : PRICE_SCALE - p}`;
+  };
+}
+
+/**
+ * Greedy size matching of live to simulated fills (same key, |Δt| ≤ window, earliest first), then
+ * causes. A matched pair whose settlement differs (one side FAILED, the other not) is divergence by
+ * `settlement`, not a match; an unmatched live fill is `settlement` if it FAILED (it was void), else
+ * `queue` when the simulation had an order resting at its key then, else `latency`. Simulated fills
+ * left over (not FAILED) are `sim_only`. matched + settlement + queue + latency = live shares.
+ */
 export function compareFills(
   live: readonly JournalFill[],
   sim: readonly (FillRecord & { readonly tokenId: string })[],
   simOrders: readonly OrderSpan[],
-  windowMs = 5_000,
+  options: number | CompareOptions = {},
 ): ParityReport {
-  const simLeft = sim.filter((f) => f.status !== "FAILED").map((f) => ({ f, left: f.size }));
+  const o: CompareOptions = typeof options === "number" ? { windowMs: options } : options;
+  const windowMs = o.windowMs ?? 5_000;
+  const key = keyFn(o.markets);
+  const simLeft = sim.map((f) => ({ f, k: key(f.tokenId, f.side, f.price), left: f.size }));
+  const spans = simOrders.map((s) => ({ s, k: key(s.tokenId, s.side, s.price) }));
   const divergences: Divergence[] = [];
   const byCause: Record<DivergenceCause, number> = { settlement: 0, queue: 0, latency: 0, sim_only: 0 };
   let matchedShares = 0;
@@ -98,33 +147,37 @@ export function compareFills(
   let liveShares = 0;
   for (const l of live) {
     liveShares += l.size;
-    if (l.status === "FAILED") {
-      byCause.settlement += l.size;
-      divergences.push({ cause: "settlement", time: l.time, tokenId: l.tokenId, side: l.side, price: l.price, size: l.size });
-      continue;
-    }
+    const k = key(l.tokenId, l.side, l.price);
+    const lFailed = l.status === "FAILED";
     let need = l.size;
+    let settlementDiff = 0;
     for (const s of simLeft) {
       if (need <= 0) break;
-      if (s.left <= 0 || s.f.tokenId !== l.tokenId || s.f.side !== l.side || s.f.price !== l.price) continue;
+      if (s.left <= 0 || s.k !== k) continue;
       if (Math.abs(s.f.time - l.time) > windowMs) continue;
       const take = Math.min(need, s.left);
       s.left -= take;
       need -= take;
-      matchedShares += take;
-      lagWeighted += take * (s.f.time - l.time);
+      if ((s.f.status === "FAILED") !== lFailed) settlementDiff += take;
+      else {
+        matchedShares += take;
+        lagWeighted += take * (s.f.time - l.time);
+      }
+    }
+    const at = { time: l.time, tokenId: l.tokenId, side: l.side, price: l.price };
+    if (settlementDiff > 0) {
+      byCause.settlement += settlementDiff;
+      divergences.push({ cause: "settlement", ...at, size: settlementDiff });
     }
     if (need > 0) {
-      const resting = simOrders.some(
-        (o) => o.tokenId === l.tokenId && o.side === l.side && o.price === l.price && o.from <= l.time && l.time <= o.to,
-      );
-      const cause: DivergenceCause = resting ? "queue" : "latency";
+      const resting = spans.some(({ s, k: sk }) => sk === k && s.from <= l.time && l.time <= s.to);
+      const cause: DivergenceCause = lFailed ? "settlement" : resting ? "queue" : "latency";
       byCause[cause] += need;
-      divergences.push({ cause, time: l.time, tokenId: l.tokenId, side: l.side, price: l.price, size: need });
+      divergences.push({ cause, ...at, size: need });
     }
   }
   for (const s of simLeft) {
-    if (s.left <= 0) continue;
+    if (s.left <= 0 || s.f.status === "FAILED") continue;
     byCause.sim_only += s.left;
     divergences.push({ cause: "sim_only", time: s.f.time, tokenId: s.f.tokenId, side: s.f.side, price: s.f.price, size: s.left });
   }
@@ -149,13 +202,29 @@ export function compareFills(
   };
 }
 
+export interface ParityOptions {
+  /** Matching window, ms (default 5000). */
+  readonly windowMs?: number;
+  /** Match in YES space (see `CompareOptions.markets`); default true. */
+  readonly yesSpace?: boolean;
+  /**
+   * Give simulated trades the live session's settlement outcomes (default true): a simulated fill
+   * matching a live FAILED fill (same YES-space key within the window) fails, other simulated fills
+   * draw from the model. Settlement outcomes come from the chain, not from our orders, so a parity
+   * replay takes them as inputs; false draws every outcome from `failProbability`.
+   */
+  readonly replaySettlement?: boolean;
+}
+
 /** Replays a journal's intents over `tape` with `config` (its strategy is not used) and compares fills. */
 export function runParity(
   tape: Tape,
   journal: readonly JournalEntry[],
   config: Omit<BacktestConfig, "intents" | "strategy">,
-  windowMs = 5_000,
+  options: number | ParityOptions = {},
 ): { readonly result: BacktestResult; readonly report: ParityReport } {
+  const o: ParityOptions = typeof options === "number" ? { windowMs: options } : options;
+  const windowMs = o.windowMs ?? 5_000;
   const { intents, fills } = journalInputs(journal);
   const unused = {
     name: "journal",
@@ -163,11 +232,33 @@ export function runParity(
       throw new Error("journal replay does not run a strategy");
     },
   };
-  const result = runBacktest(tape, { ...config, intents, recordOrderSpans: true, strategy: { kind: "custom", make: () => unused } });
+  const yesKey = keyFn(tape.markets);
+  // Live FAILED fills by YES-space key, consumed by the first simulated trade that matches each.
+  const failed = fills.filter((f) => f.status === "FAILED").map((f) => ({ f, k: yesKey(f.tokenId, f.side, f.price), used: false }));
+  const settlementOutcome =
+    o.replaySettlement === false
+      ? undefined
+      : (t: VenueTrade): boolean | undefined => {
+          const k = yesKey(t.tokenId, t.side, t.price);
+          const hit = failed.find((x) => !x.used && x.k === k && Math.abs(x.f.time - t.matchTime) <= windowMs);
+          if (hit === undefined) return undefined;
+          hit.used = true;
+          return true;
+        };
+  const result = runBacktest(tape, {
+    ...config,
+    intents,
+    recordOrderSpans: true,
+    strategy: { kind: "custom", make: () => unused },
+    ...(settlementOutcome !== undefined ? { settlementOutcome } : {}),
+  });
   const tokenOf = (f: FillRecord): string => {
     const m = tape.markets[f.market];
     return m === undefined ? "" : f.outcome === "YES" ? m.yes.tokenId : m.no.tokenId;
   };
   const sim = result.fills.map((f) => ({ ...f, tokenId: tokenOf(f) }));
-  return { result, report: compareFills(fills, sim, result.orderSpans, windowMs) };
+  return {
+    result,
+    report: compareFills(fills, sim, result.orderSpans, { windowMs, ...(o.yesSpace === false ? {} : { markets: tape.markets }) }),
+  };
 }

@@ -32,12 +32,12 @@ import {
   type Usdc,
 } from "@mm/types";
 import { DelayLine } from "./delay-line.js";
-import { SimGateway, SimUserFeed } from "./gateway.js";
+import { type GatewayModel, SimGateway, SimUserFeed } from "./gateway.js";
 import { DEFAULT_LATENCY, type LatencyConfig, LatencySampler } from "./latency.js";
 import { Ledger } from "./ledger.js";
 import { buildSummary, fillRecordOf, type BacktestSummary, type FillRecord, type SeriesPoint } from "./summary.js";
 import { EventKind, SIDE_BID, type Tape } from "./tape.js";
-import { SimVenue, type VenueModelConfig, type VenueTrade } from "./venue-model.js";
+import { SimVenue, type VenueHooks, type VenueModelConfig, type VenueTrade } from "./venue-model.js";
 
 export type StrategySpec =
   | { readonly kind: "bands"; readonly config?: Partial<BandsStrategyConfig> }
@@ -68,6 +68,10 @@ export interface BacktestConfig {
    * the executor, gateway and venue model are then the only things simulated (live-vs-backtest parity).
    */
   readonly intents?: readonly TimedIntent[];
+  /** The gateway's worker model (default pipelined; `serial` mirrors @mm/gateway's one in-flight request). */
+  readonly gateway?: GatewayModel;
+  /** Known settlement outcomes of our trades (see `VenueHooks.settlementOutcome`; parity replays). */
+  readonly settlementOutcome?: VenueHooks["settlementOutcome"];
   /** Keep every order's span at the venue in `BacktestResult.orderSpans` (parity); default false. */
   readonly recordOrderSpans?: boolean;
 }
@@ -147,10 +151,14 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     seed: config.seed,
     collateral: config.initialCollateral,
     ...(config.initialTokens ? { tokens: config.initialTokens } : {}),
-    hooks: { onUserEvent: (e) => userFeed.publish(e), onTrade },
+    hooks: {
+      onUserEvent: (e) => userFeed.publish(e),
+      onTrade,
+      ...(config.settlementOutcome !== undefined ? { settlementOutcome: config.settlementOutcome } : {}),
+    },
     recordSpans: config.recordOrderSpans ?? false,
   });
-  const gateway = new SimGateway(clock, venue, latency);
+  const gateway = new SimGateway(clock, venue, latency, config.gateway);
   const actor = new ExecutorActor({
     clock,
     gateway,

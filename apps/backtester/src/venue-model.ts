@@ -110,6 +110,11 @@ export interface VenueHooks {
   readonly onUserEvent: (event: UserEvent) => void;
   /** A trade of ours changed status (MATCHED first). */
   readonly onTrade?: (trade: VenueTrade) => void;
+  /**
+   * The settlement outcome of a new trade when it is known from elsewhere (a parity replay uses the
+   * live session's outcomes): true fails it, false settles it, undefined lets `failProbability` draw.
+   */
+  readonly settlementOutcome?: (trade: VenueTrade) => boolean | undefined;
 }
 
 interface SimOrder {
@@ -667,7 +672,8 @@ export class SimVenue {
     this.trades.push(trade);
     this.publish(trade);
     if (o.matched >= o.size) this.close(o);
-    const fails = this.config.failProbability > 0 && this.rng.next() < this.config.failProbability;
+    const fails =
+      this.hooks.settlementOutcome?.(trade) ?? (this.config.failProbability > 0 && this.rng.next() < this.config.failProbability);
     if (fails) {
       this.clock.setTimer(this.config.retryDelayMs, () => {
         this.transition(trade, "RETRYING");

@@ -6,7 +6,7 @@
  */
 import { MemoryJournal } from "@mm/executor";
 import { describe, expect, it } from "vitest";
-import { type BacktestConfig, DEFAULT_LATENCY, journalInputs, runBacktest, runParity } from "../src/index.js";
+import { type BacktestConfig, compareFills, DEFAULT_LATENCY, journalInputs, runBacktest, runParity } from "../src/index.js";
 import { generateSyntheticSession } from "../src/synthetic.js";
 
 const tape = generateSyntheticSession({ seed: 17, durationMs: 4 * 60_000 });
@@ -52,11 +52,43 @@ describe("journal replay parity", () => {
     );
   });
 
-  it("live FAILED trades are divergence by settlement", () => {
+  it("live FAILED trades are divergence by settlement, unless the replay takes the live outcomes", () => {
     const j = new MemoryJournal();
     runBacktest(tape, { ...base, journal: j, venue: { failProbability: 1 } });
-    const { report } = runParity(tape, j.entries, replayConfig);
-    expect(report.byCause.settlement).toBeGreaterThan(0);
+    const drawn = runParity(tape, j.entries, replayConfig, { replaySettlement: false }).report;
+    expect(drawn.byCause.settlement).toBeGreaterThan(0);
+    expect(drawn.matched.shares + drawn.byCause.settlement).toBeCloseTo(drawn.live.shares, 6);
+    const replayed = runParity(tape, j.entries, replayConfig).report;
+    expect(replayed.byCause.settlement).toBe(0);
+    expect(replayed.matched.fractionOfLive).toBe(1);
+  });
+
+  it("YES-space matching: BUY YES at p and SELL NO at 1 − p are the same fill", () => {
+    const m = tape.markets[0]!;
+    const live = [
+      {
+        time: 1_000,
+        tradeId: "a",
+        tokenId: m.no.tokenId,
+        side: "SELL" as const,
+        price: 4_000,
+        size: 5_000_000,
+        status: "MATCHED" as const,
+      },
+    ];
+    const sim = [
+      {
+        ...live[0]!,
+        tokenId: m.yes.tokenId,
+        side: "BUY" as const,
+        price: 6_000,
+        time: 1_020,
+      },
+    ] as unknown as Parameters<typeof compareFills>[1];
+    expect(compareFills(live, sim, [], { windowMs: 100, markets: tape.markets }).matched.fractionOfLive).toBe(1);
+    const literal = compareFills(live, sim, [], { windowMs: 100 });
+    expect(literal.matched.fractionOfLive).toBe(0);
+    expect(literal.byCause).toEqual({ settlement: 0, queue: 0, latency: 5, sim_only: 5 });
   });
 });
 
