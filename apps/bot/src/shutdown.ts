@@ -1,7 +1,9 @@
 /**
  * Ordered shutdown (ARCHITECTURE.md): stop strategy → cancel-all → stop feeds → flush the journal.
  * SIGINT/SIGTERM start it; a second signal forces exit, but only once cancel-all has been attempted,
- * so an impatient Ctrl-C never leaves quotes resting at the venue.
+ * so an impatient Ctrl-C never leaves quotes resting at the venue. One Ctrl-C often arrives twice
+ * (the terminal signals the whole process group and `pnpm` relays it to its child): signals within
+ * `relayWindowMs` of the first count as that same keypress.
  */
 export interface ShutdownStep {
   readonly name: string;
@@ -26,6 +28,7 @@ export class ShutdownCoordinator {
   private started: Promise<ShutdownReport> | undefined;
   private safetyAttempted = false;
   private finished = false;
+  private firstSignalAt = Number.NEGATIVE_INFINITY;
   private readonly handler = (): void => this.onSignal();
 
   constructor(
@@ -34,6 +37,9 @@ export class ShutdownCoordinator {
       readonly forceExit: (code: number) => void;
       readonly log: (message: string) => void;
       readonly signals?: SignalSource;
+      /** Signals this soon after the first are the same keypress relayed by a parent. Default 1,000 ms. */
+      readonly relayWindowMs?: number;
+      readonly now?: () => number;
     },
   ) {
     hooks.signals?.on("SIGINT", this.handler);
@@ -55,11 +61,14 @@ export class ShutdownCoordinator {
       this.hooks.log("signal received after shutdown completed: exiting");
       return;
     }
+    const now = (this.hooks.now ?? Date.now)();
     if (!this.started) {
+      this.firstSignalAt = now;
       this.hooks.log("signal received: shutting down (stop strategy, cancel-all, stop feeds, flush journal); signal again to force exit");
       void this.shutdown("signal");
       return;
     }
+    if (now - this.firstSignalAt < (this.hooks.relayWindowMs ?? 1_000)) return;
     if (this.safetyAttempted) {
       this.hooks.log("second signal: forcing exit (cancel-all was attempted)");
       this.hooks.forceExit(130);

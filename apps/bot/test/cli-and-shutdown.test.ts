@@ -99,11 +99,13 @@ describe("shutdown order", () => {
         },
         { name: "stop feeds", run: () => new Promise<void>(() => {}), timeoutMs: 50 },
       ],
-      { forceExit: (code) => events.push(`exit ${code}`), log: () => {}, signals },
+      { forceExit: (code) => events.push(`exit ${code}`), log: () => {}, signals, now: () => now },
     );
+    let now = 10_000;
     signals.fire("SIGINT");
     expect(coordinator.isShuttingDown).toBe(true);
     await new Promise((r) => setImmediate(r));
+    now += 2_000;
     signals.fire("SIGINT"); // before cancel-all: must not exit
     expect(events).toEqual([]);
     releaseStrategy();
@@ -114,5 +116,28 @@ describe("shutdown order", () => {
     await new Promise((r) => setImmediate(r));
     signals.fire("SIGINT");
     expect(events).toEqual(["cancel-all started", "exit 130"]);
+  });
+
+  it("the same Ctrl-C relayed by a parent (pnpm) within the relay window is not a second signal", async () => {
+    const signals = new Signals();
+    const events: string[] = [];
+    let now = 50_000;
+    const coordinator = new ShutdownCoordinator(
+      [
+        { name: "cancel-all", safety: true, run: () => void events.push("cancel-all") },
+        { name: "flush journal", run: () => new Promise<void>(() => {}), timeoutMs: 50 },
+      ],
+      { forceExit: (code) => events.push(`exit ${code}`), log: (m) => events.push(m), signals, now: () => now },
+    );
+    signals.fire("SIGINT"); // the terminal's
+    await new Promise((r) => setImmediate(r));
+    expect(events).toContain("cancel-all");
+    now += 30;
+    signals.fire("SIGINT"); // pnpm's relay of the same keypress, after cancel-all was attempted
+    expect(events.filter((e) => e.startsWith("exit") || e.startsWith("second signal"))).toEqual([]);
+    now += 1_500;
+    signals.fire("SIGINT"); // a real second Ctrl-C
+    expect(events).toContain("exit 130");
+    await coordinator.shutdown("signal");
   });
 });
