@@ -12,6 +12,7 @@ import {
   type CancelAck,
   type CancelAllAck,
   type Clock,
+  type CollateralPosition,
   type ConditionId,
   type DesiredQuoteSet,
   fillKey,
@@ -51,8 +52,8 @@ import { type ExecutorConfig, type ExecutorConfigInput, resolveExecutorConfig } 
 import { ReservationLedger } from "./internal/ledger.js";
 import { type ExecutorMode, type JournalBody, type JournalSink, noopJournal, type PlanSummary } from "./journal.js";
 import type { ControlCommand, ExecutorMessage, TimerName } from "./messages.js";
-import { buyCost, type PlanResult, plan, sellProceeds } from "./planner.js";
-import { type PlaceBudget, orderKey, reconcile } from "./reconciler.js";
+import { buyCost, type LockedExposure, type PlannerInput, type PlanResult, plan, sellProceeds } from "./planner.js";
+import { type PlaceBudget, orderKey, type ReconcileInput, reconcile } from "./reconciler.js";
 import { emptyStats, type ExecutorStats } from "./stats.js";
 
 export interface ExecutorHooks {
@@ -121,6 +122,8 @@ interface MarketState {
   suspendedUntil: number;
   rejectedKeys: Set<string>;
   lastPlan: PlanResult | undefined;
+  /** Whether the last pass could place (mode RUNNING, not suspended, tradable); a change forces a pass. */
+  lastPlaceAllowed: boolean;
 }
 
 interface Position {
@@ -130,6 +133,54 @@ interface Position {
   /** Unsettled outflow alone (shares sold / cash spent): never netted against unsettled inflow (law E). */
   pendingOut: number;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Placeholders that scratch inputs point at between passes (so they never keep a plan or an intent alive). */
+const EMPTY_INTENT: DesiredQuoteSet = {
+  conditionId: "" as ConditionId,
+  bids: [],
+  asks: [],
+  seq: -1,
+  createdAt: 0,
+  reason: { code: "none" },
+};
+const EMPTY_PLAN: PlanResult = {
+  conditionId: "" as ConditionId,
+  intentSeq: -1,
+  tickSize: 100,
+  orders: [],
+  residuals: [],
+  invalidLevels: 0,
+};
+
+/** The Planner's input as one reused, mutable object. */
+interface PlanScratch extends Mutable<Omit<PlannerInput, "yes" | "no" | "collateral" | "locked">> {
+  readonly yes: Mutable<TokenPosition>;
+  readonly no: Mutable<TokenPosition>;
+  readonly collateral: Mutable<CollateralPosition>;
+  readonly locked: Mutable<LockedExposure>;
+}
+
+/** Whether two intents ask for the same levels (prices and sizes, in order). */
+function sameLevels(a: DesiredQuoteSet, b: DesiredQuoteSet): boolean {
+  return a.conditionId === b.conditionId && sameSide(a.bids, b.bids) && sameSide(a.asks, b.asks);
+}
+
+function sameSide(a: DesiredQuoteSet["bids"], b: DesiredQuoteSet["bids"]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    // NaN never equals itself: an invalid level always gets a pass (and is counted there).
+    if (x.price !== y.price || x.size !== y.size) return false;
+  }
+  return true;
+}
+
+/** Terminal orders remembered (for late events) beyond which the oldest are forgotten. */
+const RETAINED_ORDERS = 1024;
 
 const OPEN: ReadonlySet<WorkingOrderState> = new Set(["PENDING_NEW", "LIVE", "PENDING_CANCEL"]);
 const isOpen = (o: OrderRecord): boolean => OPEN.has(o.state);
@@ -165,6 +216,8 @@ export class ExecutorActor {
   private readonly journaling: boolean;
   private readonly hooks: ExecutorHooks;
   private readonly markets = new Map<ConditionId, MarketState>();
+  /** `markets` as an array (iterated on every message and intent: no iterator objects). */
+  private readonly marketList: MarketState[] = [];
   private readonly tokenMarket = new Map<TokenId, MarketState>();
   private readonly orders = new Map<string, OrderRecord>();
   /** Orders in PENDING_NEW / LIVE / PENDING_CANCEL (kept in sync by `reserve`). */
@@ -206,7 +259,17 @@ export class ExecutorActor {
   private lastContinuityAt: number;
   private currentMode: ExecutorMode = "RUNNING";
   private modeSince: number;
-  private intentChanged = false;
+  /** Scratch inputs of the Planner and the Reconciler, reused by every pass (see `applyMarket`). */
+  private readonly planIn: PlanScratch;
+  private readonly reconcileIn: Mutable<ReconcileInput>;
+  private readonly budgetScratch: PlaceBudget = {
+    freeCollateral: 0,
+    sellable: new Map(),
+    buyRoom: new Map(),
+    grossRoom: 0,
+    notionalRoom: 0,
+  };
+  private readonly workingScratch: WorkingOrder[] = [];
 
   constructor(options: ExecutorOptions) {
     this.config = resolveExecutorConfig(options.config);
@@ -215,6 +278,37 @@ export class ExecutorActor {
     this.journal = options.journal ?? noopJournal;
     this.journaling = this.journal !== noopJournal;
     this.hooks = options.hooks ?? {};
+    const position = (): Mutable<TokenPosition> => ({
+      tokenId: "" as TokenId,
+      settled: 0 as Size,
+      pending: 0,
+      pendingOut: 0 as Size,
+      reserved: 0 as Size,
+    });
+    this.planIn = {
+      intent: EMPTY_INTENT,
+      market: options.markets[0] ?? ({} as MarketInfo),
+      yes: position(),
+      no: position(),
+      collateral: { settled: 0 as Usdc, pending: 0, pendingOut: 0 as Usdc, reserved: 0 as Usdc },
+      limits: {
+        maxPositionPerToken: this.config.limits.maxPositionPerToken,
+        maxGrossPosition: this.config.limits.maxGrossPosition,
+        maxWorkingNotional: this.config.limits.maxWorkingNotional,
+        sizeLot: this.config.sizeLot,
+      },
+      locked: { yesBuy: 0, noBuy: 0, notional: 0 },
+    };
+    this.reconcileIn = {
+      plan: EMPTY_PLAN,
+      working: this.workingScratch,
+      minOrderSize: 0,
+      undersizeTolerance: this.config.undersizeTolerance,
+      oversizeTolerance: this.config.oversizeTolerance,
+      budget: this.budgetScratch,
+      placeAllowed: false,
+      blockedKeys: undefined,
+    };
     this.collateral = { settled: options.initial.collateral, pending: 0, pendingOut: 0 };
     this.startCollateral = options.initial.collateral;
     for (const m of options.markets) this.addMarket(m);
@@ -251,7 +345,7 @@ export class ExecutorActor {
     const m = this.markets.get(intent.conditionId);
     this.stats_.intentsReceived++;
     const superseded = m?.slot !== undefined;
-    this.record({ type: "intent", intent, superseded });
+    if (this.journaling) this.record({ type: "intent", intent, superseded });
     if (!m) {
       this.anomaly("unknown_market_intent", String(intent.conditionId));
       return;
@@ -291,11 +385,11 @@ export class ExecutorActor {
     try {
       switch (msg.kind) {
         case "user":
-          this.record({ type: "user", event: msg.event });
+          if (this.journaling) this.record({ type: "user", event: msg.event });
           this.onUserEvent(msg.event);
           break;
         case "gateway":
-          this.record({ type: "gateway", result: msg.result });
+          if (this.journaling) this.record({ type: "gateway", result: msg.result });
           this.onGatewayResult(msg.result);
           break;
         case "timer":
@@ -317,23 +411,38 @@ export class ExecutorActor {
       this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
       this.enterStop("internal_error", false);
     }
-    for (const m of this.markets.values()) m.dirty = true;
+    const markets = this.marketList;
+    for (let i = 0; i < markets.length; i++) markets[i]!.dirty = true;
     this.refreshMode("event");
   }
 
   private idleWork(): void {
     this.slotsPending = false;
+    const markets = this.marketList;
     // Latest intent wins (law I): promote each slot, then risk-check with the newest marks, then plan.
-    for (const m of this.markets.values()) {
-      if (!m.slot) continue;
-      if (m.intent === undefined || m.slot.seq !== m.intent.seq) {
-        m.rejectedKeys.clear();
+    for (let i = 0; i < markets.length; i++) {
+      const m = markets[i]!;
+      const next = m.slot;
+      if (!next) continue;
+      const prev = m.intent;
+      m.intent = next;
+      m.slot = undefined;
+      if (prev === undefined || next.seq !== prev.seq) {
         this.stats_.intentChanges++;
+        // The venue's rejects were for the previous intent: the new one may try those orders again.
+        if (m.rejectedKeys.size > 0) {
+          m.rejectedKeys.clear();
+          m.dirty = true;
+        }
+      }
+      // The plan depends on the intent only through its levels (and conditionId): a new intent with
+      // the same levels as the applied one, with nothing else changed since the last pass (no message
+      // handled: `dirty` is false), would plan and reconcile to exactly the last pass's outcome, so it
+      // is promoted without a pass. Its fair value still marks positions in `checkRisk` below.
+      if (prev === undefined || !sameLevels(prev, next)) {
+        m.dirty = true;
         m.intentChanged = true;
       }
-      m.intent = m.slot;
-      m.slot = undefined;
-      m.dirty = true;
     }
     try {
       this.checkRisk();
@@ -341,7 +450,13 @@ export class ExecutorActor {
       this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
       this.enterStop("internal_error", false);
     }
-    for (const m of this.markets.values()) {
+    const now = this.clock.now();
+    const running = this.mode() === "RUNNING";
+    for (let i = 0; i < markets.length; i++) {
+      const m = markets[i]!;
+      // Time alone can re-allow placing (a cooldown or a market suspension ran out before its timer
+      // message): that is a change too.
+      if (!m.dirty && m.lastPlaceAllowed !== this.placeAllowed(m, running, now)) m.dirty = true;
       if (!m.dirty) continue;
       try {
         this.applyMarket(m);
@@ -353,6 +468,10 @@ export class ExecutorActor {
     this.refreshMode("idle");
   }
 
+  private placeAllowed(m: MarketState, running: boolean, now: number): boolean {
+    return running && now >= m.suspendedUntil && m.info.active && !m.info.closed;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Planning
 
@@ -361,6 +480,9 @@ export class ExecutorActor {
     const intentChange = m.intentChanged;
     m.intentChanged = false;
     const mode = this.mode();
+    const now = this.clock.now();
+    const placeAllowed = this.placeAllowed(m, mode === "RUNNING", now);
+    m.lastPlaceAllowed = placeAllowed;
     if (mode === "STOP" || mode === "RESYNC") return;
     const working = this.workingOf(m.info.conditionId);
     if (!m.intent && working.length === 0) return;
@@ -371,30 +493,40 @@ export class ExecutorActor {
       bids: [],
       asks: [],
       seq: m.intent?.seq ?? -1,
-      createdAt: this.clock.now(),
+      createdAt: now,
       reason: { code: tradable ? "no_intent" : "market_closed" },
     };
-    const now = this.clock.now();
     const planned = this.planMarket(m, intent);
     m.lastPlan = planned;
     this.stats_.plans++;
-    const placeAllowed = mode === "RUNNING" && now >= m.suspendedUntil && tradable;
-    const result = reconcile({
-      plan: planned,
-      working,
-      minOrderSize: m.info.minOrderSize,
-      undersizeTolerance: this.config.undersizeTolerance,
-      oversizeTolerance: this.config.oversizeTolerance,
-      budget: this.budget(m),
-      placeAllowed,
-      blockedKeys: m.rejectedKeys,
-    });
-    for (const o of result.cancels) this.cancelOrder(o as OrderRecord);
-    for (const p of result.places) this.placeOrder(m, p.tokenId, p.side, p.price, p.size);
-    const acted = result.cancels.length + result.places.length;
+    const rin = this.reconcileIn;
+    rin.plan = planned;
+    rin.working = working;
+    rin.minOrderSize = m.info.minOrderSize;
+    rin.budget = this.budget(m);
+    rin.placeAllowed = placeAllowed;
+    rin.blockedKeys = m.rejectedKeys;
+    const result = reconcile(rin);
+    // The scratch input must not keep the records or the plan alive.
+    rin.plan = EMPTY_PLAN;
+    working.length = 0;
+    const { cancels, places } = result;
+    for (let i = 0; i < cancels.length; i++) this.cancelOrder(cancels[i] as OrderRecord);
+    for (let i = 0; i < places.length; i++) {
+      const p = places[i]!;
+      this.placeOrder(m, p.tokenId, p.side, p.price, p.size);
+    }
+    const acted = cancels.length + places.length;
     if (intentChange) this.stats_.actionsOnIntentChange += acted;
     else this.stats_.actionsOnEvents += acted;
+    if (acted > 0) {
+      // Other markets plan against what this one holds (collateral, notional): they replan too.
+      const markets = this.marketList;
+      for (let i = 0; i < markets.length; i++) if (markets[i] !== m) markets[i]!.dirty = true;
+    }
     if (this.journaling && (intentChange || acted > 0)) {
+      const deferred: { key: string; reason: string }[] = [];
+      for (const d of result.deferred) deferred.push({ key: orderKey(d.order.tokenId, d.order.side, d.order.price), reason: d.reason });
       const summary: PlanSummary = {
         conditionId: m.info.conditionId,
         intentSeq: planned.intentSeq,
@@ -402,9 +534,9 @@ export class ExecutorActor {
         planned: planned.orders.length,
         residuals: planned.residuals,
         kept: result.kept.length,
-        cancels: result.cancels.length,
-        places: result.places.length,
-        deferred: result.deferred.map((d) => ({ key: orderKey(d.order.tokenId, d.order.side, d.order.price), reason: d.reason })),
+        cancels: cancels.length,
+        places: places.length,
+        deferred,
         invalidLevels: planned.invalidLevels,
       };
       this.record({ type: "plan", plan: summary });
@@ -413,6 +545,7 @@ export class ExecutorActor {
 
   private planMarket(m: MarketState, intent: DesiredQuoteSet): PlanResult {
     const { yes, no } = m.info;
+    const cid = m.info.conditionId;
     let lockedYesBuy = 0;
     let lockedNoBuy = 0;
     let lockedNotional = 0;
@@ -424,7 +557,7 @@ export class ExecutorActor {
       if (!r) continue;
       // Every open order of this market is reusable for planning: the Reconciler keeps it, or waits for
       // its cancel ACK before using what it holds (laws G, H). Hard caps are checked on the worst case there.
-      if (o.conditionId === m.info.conditionId) {
+      if (o.conditionId === cid) {
         if (o.side === "SELL") {
           if (o.tokenId === yes.tokenId) reusableYesSell += r.amount;
           else reusableNoSell += r.amount;
@@ -436,54 +569,66 @@ export class ExecutorActor {
       if (o.side === "BUY" && o.tokenId === yes.tokenId) lockedYesBuy += remaining;
       if (o.side === "BUY" && o.tokenId === no.tokenId) lockedNoBuy += remaining;
     }
-    return plan({
-      intent,
-      market: m.info,
-      yes: this.tokenPosition(yes.tokenId, this.ledger.total(yes.tokenId) - reusableYesSell),
-      no: this.tokenPosition(no.tokenId, this.ledger.total(no.tokenId) - reusableNoSell),
-      collateral: {
-        settled: this.collateral.settled as Usdc,
-        pending: this.collateral.pending,
-        pendingOut: this.collateral.pendingOut as Usdc,
-        reserved: (this.ledger.total("COLLATERAL") - reusableBuyCollateral) as Usdc,
-      },
-      limits: {
-        maxPositionPerToken: this.config.limits.maxPositionPerToken,
-        maxGrossPosition: this.config.limits.maxGrossPosition,
-        maxWorkingNotional: this.config.limits.maxWorkingNotional,
-        sizeLot: this.config.sizeLot,
-      },
-      locked: { yesBuy: lockedYesBuy, noBuy: lockedNoBuy, notional: lockedNotional },
-    });
+    // One reused input (the planner is pure and keeps nothing of it): no allocation per pass.
+    const pin = this.planIn;
+    pin.intent = intent;
+    pin.market = m.info;
+    this.fillPosition(pin.yes, yes.tokenId, this.ledger.total(yes.tokenId) - reusableYesSell);
+    this.fillPosition(pin.no, no.tokenId, this.ledger.total(no.tokenId) - reusableNoSell);
+    const c = pin.collateral;
+    c.settled = this.collateral.settled as Usdc;
+    c.pending = this.collateral.pending;
+    c.pendingOut = this.collateral.pendingOut as Usdc;
+    c.reserved = (this.ledger.total("COLLATERAL") - reusableBuyCollateral) as Usdc;
+    pin.locked.yesBuy = lockedYesBuy;
+    pin.locked.noBuy = lockedNoBuy;
+    pin.locked.notional = lockedNotional;
+    const result = plan(pin);
+    pin.intent = EMPTY_INTENT;
+    return result;
+  }
+
+  private fillPosition(out: Mutable<TokenPosition>, t: TokenId, reserved: number): void {
+    const p = this.position(t);
+    out.tokenId = t;
+    out.settled = p.settled as Size;
+    out.pending = p.pending;
+    out.pendingOut = p.pendingOut as Size;
+    out.reserved = Math.max(0, reserved) as Size;
   }
 
   /** Worst-case room: every open order counted as if it all fills; nothing released before ACK. */
   private budget(m: MarketState): PlaceBudget {
     const { limits } = this.config;
-    const openBuy = new Map<TokenId, number>();
+    const yes = m.info.yes.tokenId;
+    const no = m.info.no.tokenId;
+    let openBuyYes = 0;
+    let openBuyNo = 0;
     let notional = 0;
     for (const o of this.open) {
       const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
       notional += buyCost(o.price, remaining);
-      if (o.side === "BUY") openBuy.set(o.tokenId, (openBuy.get(o.tokenId) ?? 0) + remaining);
+      if (o.side === "BUY") {
+        if (o.tokenId === yes) openBuyYes += remaining;
+        else if (o.tokenId === no) openBuyNo += remaining;
+      }
     }
-    const sellable = new Map<TokenId, number>();
-    const buyRoom = new Map<TokenId, number>();
-    let gross = 0;
-    for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
-      const p = this.position(t);
-      sellable.set(t, p.settled - p.pendingOut - this.ledger.total(t));
-      const exposure = Math.max(0, p.settled + p.pending) + (openBuy.get(t) ?? 0);
-      buyRoom.set(t, limits.maxPositionPerToken - exposure);
-      gross += exposure;
-    }
-    return {
-      freeCollateral: this.collateral.settled - this.collateral.pendingOut - this.ledger.total("COLLATERAL"),
-      sellable,
-      buyRoom,
-      grossRoom: limits.maxGrossPosition - gross,
-      notionalRoom: limits.maxWorkingNotional - notional,
-    };
+    // Reused per pass (the Reconciler keeps nothing of it once it returns).
+    const b = this.budgetScratch;
+    b.sellable.clear();
+    b.buyRoom.clear();
+    const py = this.position(yes);
+    const pn = this.position(no);
+    b.sellable.set(yes, py.settled - py.pendingOut - this.ledger.total(yes));
+    b.sellable.set(no, pn.settled - pn.pendingOut - this.ledger.total(no));
+    const exposureYes = Math.max(0, py.settled + py.pending) + openBuyYes;
+    const exposureNo = Math.max(0, pn.settled + pn.pending) + openBuyNo;
+    b.buyRoom.set(yes, limits.maxPositionPerToken - exposureYes);
+    b.buyRoom.set(no, limits.maxPositionPerToken - exposureNo);
+    b.freeCollateral = this.collateral.settled - this.collateral.pendingOut - this.ledger.total("COLLATERAL");
+    b.grossRoom = limits.maxGrossPosition - exposureYes - exposureNo;
+    b.notionalRoom = limits.maxWorkingNotional - notional;
+    return b;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -492,7 +637,7 @@ export class ExecutorActor {
   private submit(action: GatewayAction): void {
     this.pendingActions.set(action.actionId, action);
     this.stats_.actions[action.kind]++;
-    this.record({ type: "action", action });
+    if (this.journaling) this.record({ type: "action", action });
     try {
       this.gateway.submit(action);
     } catch (error) {
@@ -713,45 +858,50 @@ export class ExecutorActor {
   private checkRisk(): void {
     if (this.stopState && !this.stopState.resumeOnResync) return;
     const { limits } = this.config;
-    const breach = (limit: string, value: number, max: number) => {
-      this.stats_.riskBreaches[limit] = (this.stats_.riskBreaches[limit] ?? 0) + 1;
-      this.record({ type: "risk", limit, value, max });
-      if (this.stopState) this.stopState.resumeOnResync = false;
-      else this.enterStop(`risk:${limit}`, false);
-    };
     let notional = 0;
     for (const o of this.open) {
       notional += buyCost(o.price, Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents)));
     }
     if (notional > limits.maxWorkingNotional) {
-      breach("max_working_notional", notional, limits.maxWorkingNotional);
+      this.riskBreach("max_working_notional", notional, limits.maxWorkingNotional);
       return;
     }
     let pnl = this.collateral.settled + this.collateral.pending - this.startCollateral;
-    for (const m of this.markets.values()) {
+    const markets = this.marketList;
+    for (let i = 0; i < markets.length; i++) {
+      const m = markets[i]!;
+      const fv = m.intent?.fairValue;
+      const marked = fv !== undefined && Number.isFinite(fv);
       let gross = 0;
-      for (const t of [m.info.yes.tokenId, m.info.no.tokenId]) {
+      for (let k = 0; k < 2; k++) {
+        const yes = k === 0;
+        const t = yes ? m.info.yes.tokenId : m.info.no.tokenId;
         const p = this.position(t);
         const qty = p.settled + p.pending;
         if (qty > limits.maxPositionPerToken) {
-          breach("max_position", qty, limits.maxPositionPerToken);
+          this.riskBreach("max_position", qty, limits.maxPositionPerToken);
           return;
         }
         gross += Math.max(0, qty);
-        const fv = m.intent?.fairValue;
-        const mark =
-          fv !== undefined && Number.isFinite(fv) ? (t === m.info.yes.tokenId ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(t) ?? 0);
+        const mark = marked ? (yes ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(t) ?? 0);
         pnl += ((qty - (this.startTokens.get(t) ?? 0)) * mark) / PRICE_SCALE;
       }
       if (gross > limits.maxGrossPosition) {
-        breach("max_gross_position", gross, limits.maxGrossPosition);
+        this.riskBreach("max_gross_position", gross, limits.maxGrossPosition);
         return;
       }
     }
     if (pnl < -limits.maxLoss) {
-      breach("max_loss", pnl, -limits.maxLoss);
+      this.riskBreach("max_loss", pnl, -limits.maxLoss);
       return;
     }
+  }
+
+  private riskBreach(limit: string, value: number, max: number): void {
+    this.stats_.riskBreaches[limit] = (this.stats_.riskBreaches[limit] ?? 0) + 1;
+    this.record({ type: "risk", limit, value, max });
+    if (this.stopState) this.stopState.resumeOnResync = false;
+    else this.enterStop(`risk:${limit}`, false);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1374,13 +1524,24 @@ export class ExecutorActor {
     }
   }
 
-  /** Forgets the oldest terminal, unreserved orders once there are many (late events for them are then adopted or ignored). */
+  /**
+   * Forgets the oldest terminal, unreserved orders once there are more than `RETAINED_ORDERS` (late
+   * events for them are then adopted or ignored). Amortized: each call (one per new order) looks at a
+   * few of the oldest records and drops at most a few, so the order path never pays for a long sweep;
+   * only when far behind (open or still-reserved orders at the head) does it sweep everything.
+   */
   private compact(): void {
-    if (this.orders.size <= 2048) return;
-    for (const [id, o] of this.orders) {
-      if (this.orders.size <= 1024) break;
+    const orders = this.orders;
+    if (orders.size <= RETAINED_ORDERS) return;
+    const sweep = orders.size > 4 * RETAINED_ORDERS;
+    let looked = 0;
+    let dropped = 0;
+    for (const [id, o] of orders) {
+      if (orders.size <= RETAINED_ORDERS) break;
+      if (!sweep && (looked++ >= 64 || dropped >= 8)) break;
       if (!isOpen(o) && !this.ledger.get(id)) {
-        this.orders.delete(id);
+        orders.delete(id);
+        dropped++;
         if (o.orderId && this.byOrderId.get(o.orderId) === o) {
           this.byOrderId.delete(o.orderId);
           this.fillsByOrderId.delete(o.orderId);
@@ -1432,15 +1593,18 @@ export class ExecutorActor {
       suspendedUntil: 0,
       rejectedKeys: new Set(),
       lastPlan: undefined,
+      lastPlaceAllowed: false,
     };
     this.markets.set(info.conditionId, m);
+    this.marketList.push(m);
     this.tokenMarket.set(info.yes.tokenId, m);
     this.tokenMarket.set(info.no.tokenId, m);
   }
 
   /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
   private workingOf(conditionId: ConditionId): WorkingOrder[] {
-    const out: WorkingOrder[] = [];
+    const out = this.workingScratch;
+    out.length = 0;
     for (const o of this.open) if (o.conditionId === conditionId) out.push(o);
     return out;
   }

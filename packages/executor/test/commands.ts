@@ -10,6 +10,8 @@ const _SOAK = process.env.MM_SOAK === "1";
 
 export type Cmd =
   | { t: "intent"; mid: number; spread: number; bids: number[]; asks: number[]; fv: boolean }
+  /** The strategy recomputing to the same levels: the last intent again with a new seq (fair value toggled). */
+  | { t: "repeat" }
   | { t: "step" }
   | { t: "result" }
   | { t: "user"; idx: number; dup: boolean }
@@ -40,6 +42,7 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       fv: fc.boolean(),
     }),
   },
+  { weight: 2, arbitrary: fc.constant({ t: "repeat" as const }) },
   { weight: 6, arbitrary: fc.constant({ t: "step" as const }) },
   { weight: 6, arbitrary: fc.constant({ t: "result" as const }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("user" as const), idx: fc.nat(20), dup: fc.boolean() }) },
@@ -78,7 +81,7 @@ export const setupArb: fc.Arbitrary<Setup> = fc.record({
   maxPos: fc.constantFrom(40_000_000, 1_000_000_000),
 });
 
-export function run(setup: Setup, cmds: readonly Cmd[], journal = false): Harness {
+export function run(setup: Setup, cmds: readonly Cmd[], journal = false, afterStep?: (h: Harness, step: string) => void): Harness {
   const h = new Harness({
     threshold: setup.threshold,
     collateral: setup.collateral,
@@ -88,15 +91,25 @@ export function run(setup: Setup, cmds: readonly Cmd[], journal = false): Harnes
     journal,
   });
   let seq = 0;
+  let last: Extract<Cmd, { t: "intent" }> | undefined;
+  const post = (c: Extract<Cmd, { t: "intent" }>) =>
+    h.intent(
+      ++seq,
+      c.bids.map((s, k) => [Math.max(1, c.mid - c.spread - k * 100), s]),
+      c.asks.map((s, k) => [Math.min(9_999, c.mid + c.spread + k * 100), s]),
+      c.fv ? c.mid : undefined,
+    );
   for (const [i, c] of cmds.entries()) {
     switch (c.t) {
       case "intent":
-        h.intent(
-          ++seq,
-          c.bids.map((s, k) => [Math.max(1, c.mid - c.spread - k * 100), s]),
-          c.asks.map((s, k) => [Math.min(9_999, c.mid + c.spread + k * 100), s]),
-          c.fv ? c.mid : undefined,
-        );
+        post(c);
+        last = c;
+        break;
+      case "repeat":
+        if (last) {
+          last = { ...last, fv: !last.fv };
+          post(last);
+        }
         break;
       case "step":
         h.venue.step();
@@ -142,6 +155,7 @@ export function run(setup: Setup, cmds: readonly Cmd[], journal = false): Harnes
         break;
     }
     h.check(`step ${i} ${c.t}`);
+    afterStep?.(h, `step ${i} ${c.t}`);
     if (h.violations.length > 0) return h;
   }
   h.tickNotify();
