@@ -139,3 +139,22 @@ export type {
 } from "./gateway.js";
 export { ManualClock, systemClock, type Clock, type TimerHandle } from "./clock.js";
 export type { BookLevel, BookReader, BookView, ReferenceReader, ReferenceSnapshot } from "./snapshots.js";
+export {
+  FEE_USDC_STEP,
+  fillFee,
+  isFeeSchedule,
+  isValidFeeExponent,
+  isValidFeeRateBps,
+  MAX_FEE_EXPONENT,
+  MAX_FEE_RATE_BPS,
+  NO_FEES,
+  NO_TAKER_FEE,
+  parseFeeRate,
+  parseFeeSchedule,
+  takerFee,
+  takerFeeShares,
+  takerFeeUsdc,
+  type FeeError,
+  type FeeSchedule,
+  type TakerFee,
+} from "./fees.js";
