@@ -145,6 +145,7 @@ const EMPTY_INTENT: DesiredQuoteSet = {
   createdAt: 0,
   reason: { code: "none" },
 };
+const NO_ORDERS: readonly WorkingOrder[] = [];
 const EMPTY_PLAN: PlanResult = {
   conditionId: "" as ConditionId,
   intentSeq: -1,
@@ -269,7 +270,6 @@ export class ExecutorActor {
     grossRoom: 0,
     notionalRoom: 0,
   };
-  private readonly workingScratch: WorkingOrder[] = [];
 
   constructor(options: ExecutorOptions) {
     this.config = resolveExecutorConfig(options.config);
@@ -301,7 +301,7 @@ export class ExecutorActor {
     };
     this.reconcileIn = {
       plan: EMPTY_PLAN,
-      working: this.workingScratch,
+      working: NO_ORDERS,
       minOrderSize: 0,
       undersizeTolerance: this.config.undersizeTolerance,
       oversizeTolerance: this.config.oversizeTolerance,
@@ -413,6 +413,8 @@ export class ExecutorActor {
     }
     const markets = this.marketList;
     for (let i = 0; i < markets.length; i++) markets[i]!.dirty = true;
+    // Orders end on messages (acks, fills, sync): forget old ones here, off the intent → order path.
+    if (this.orders.size > RETAINED_ORDERS) this.compact();
     this.refreshMode("event");
   }
 
@@ -509,7 +511,7 @@ export class ExecutorActor {
     const result = reconcile(rin);
     // The scratch input must not keep the records or the plan alive.
     rin.plan = EMPTY_PLAN;
-    working.length = 0;
+    rin.working = NO_ORDERS;
     const { cancels, places } = result;
     for (let i = 0; i < cancels.length; i++) this.cancelOrder(cancels[i] as OrderRecord);
     for (let i = 0; i < places.length; i++) {
@@ -614,9 +616,9 @@ export class ExecutorActor {
       }
     }
     // Reused per pass (the Reconciler keeps nothing of it once it returns).
+    // (Map.clear would allocate a new table: the two keys are overwritten instead; other markets'
+    // tokens left in the maps are never read for this market's orders.)
     const b = this.budgetScratch;
-    b.sellable.clear();
-    b.buyRoom.clear();
     const py = this.position(yes);
     const pn = this.position(no);
     b.sellable.set(yes, py.settled - py.pendingOut - this.ledger.total(yes));
@@ -677,7 +679,6 @@ export class ExecutorActor {
     };
     this.orders.set(clientOrderId, o);
     this.reserve(o);
-    this.compact();
     this.submit({
       kind: "PLACE",
       actionId,
@@ -1526,9 +1527,9 @@ export class ExecutorActor {
 
   /**
    * Forgets the oldest terminal, unreserved orders once there are more than `RETAINED_ORDERS` (late
-   * events for them are then adopted or ignored). Amortized: each call (one per new order) looks at a
-   * few of the oldest records and drops at most a few, so the order path never pays for a long sweep;
-   * only when far behind (open or still-reserved orders at the head) does it sweep everything.
+   * events for them are then adopted or ignored). Runs on messages (acks, fills, sync), never on the
+   * intent → order path, and amortized: each call looks at a few of the oldest records and drops at
+   * most a few; only when far behind (open or still-reserved orders at the head) does it sweep all.
    */
   private compact(): void {
     const orders = this.orders;
@@ -1603,8 +1604,7 @@ export class ExecutorActor {
 
   /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
   private workingOf(conditionId: ConditionId): WorkingOrder[] {
-    const out = this.workingScratch;
-    out.length = 0;
+    const out: WorkingOrder[] = [];
     for (const o of this.open) if (o.conditionId === conditionId) out.push(o);
     return out;
   }

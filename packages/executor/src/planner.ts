@@ -77,45 +77,84 @@ export const buyCost = (price: number, size: number): number => Math.ceil((price
 /** Collateral a SELL brings: rounded down. */
 export const sellProceeds = (price: number, size: number): number => Math.floor((price * size) / PRICE_SCALE);
 
-interface MergedLevel {
-  readonly side: IntentSide;
-  readonly yesPrice: Price;
-  size: number;
-  readonly level: number;
-}
-
 const NO_LOCK: LockedExposure = { yesBuy: 0, noBuy: 0, notional: 0 };
+const NO_ORDERS: PlannedOrder[] = [];
+const NO_RESIDUALS: Residual[] = [];
 
-/** Mutable state of one `plan` call (one object instead of per-call closures: this is a hot path). */
+/**
+ * Mutable state of one `plan` call. `plan` is pure (its result depends only on its input and nothing
+ * of a call survives it) and synchronous, so one module-level context and one set of level buffers
+ * serve every call: no closures and no allocation beyond the result on this hot path.
+ */
 interface Ctx {
-  readonly market: MarketInfo;
-  readonly tick: TickSize;
-  readonly min: number;
-  readonly lot: number;
-  readonly limits: PlannerLimits;
-  readonly orders: PlannedOrder[];
-  readonly residuals: Residual[];
+  market: MarketInfo | undefined;
+  tick: TickSize;
+  min: number;
+  lot: number;
+  maxPositionPerToken: number;
+  maxGrossPosition: number;
+  orders: PlannedOrder[];
+  residuals: Residual[];
   invalidLevels: number;
   sellableYes: number;
   sellableNo: number;
   freeCollateral: number;
-  readonly posYes: number;
-  readonly posNo: number;
-  readonly lockedYes: number;
-  readonly lockedNo: number;
+  posYes: number;
+  posNo: number;
+  lockedYes: number;
+  lockedNo: number;
   plannedYes: number;
   plannedNo: number;
   notionalRoom: number;
 }
 
-function residual(ctx: Ctx, side: IntentSide, price: Price, size: number, level: number, reason: ResidualReason): void {
+const ctx: Ctx = {
+  market: undefined,
+  tick: 100,
+  min: 0,
+  lot: 1,
+  maxPositionPerToken: 0,
+  maxGrossPosition: 0,
+  orders: NO_ORDERS,
+  residuals: NO_RESIDUALS,
+  invalidLevels: 0,
+  sellableYes: 0,
+  sellableNo: 0,
+  freeCollateral: 0,
+  posYes: 0,
+  posNo: 0,
+  lockedYes: 0,
+  lockedNo: 0,
+  plannedYes: 0,
+  plannedNo: 0,
+  notionalRoom: 0,
+};
+
+/** Merged levels of one side: YES price, size (lots), index of the first intent level merged in. */
+class Levels {
+  price = new Float64Array(16);
+  size = new Float64Array(16);
+  level = new Int32Array(16);
+  n = 0;
+  reserve(cap: number): void {
+    if (this.price.length >= cap) return;
+    this.price = new Float64Array(cap * 2);
+    this.size = new Float64Array(cap * 2);
+    this.level = new Int32Array(cap * 2);
+  }
+}
+const bidLevels = new Levels();
+const askLevels = new Levels();
+
+function residual(side: IntentSide, price: Price, size: number, level: number, reason: ResidualReason): void {
   if (size > 0) ctx.residuals.push({ intentSide: side, price, size: size as Size, level, reason });
 }
 
-/** Validates, lot-floors, rounds (bids down, asks up), range-checks and merges one side's levels. */
-function mergeSide(ctx: Ctx, side: IntentSide, levels: readonly QuoteLevel[]): MergedLevel[] {
+/** Validates, lot-floors, rounds (bids down, asks up), range-checks and merges one side's levels into `out`. */
+function mergeSide(side: IntentSide, levels: readonly QuoteLevel[], out: Levels): void {
   const { tick, lot } = ctx;
-  const out: MergedLevel[] = [];
+  out.reserve(levels.length);
+  out.n = 0;
   for (let i = 0; i < levels.length; i++) {
     const q = levels[i]!;
     const p = q.price as number;
@@ -125,42 +164,60 @@ function mergeSide(ctx: Ctx, side: IntentSide, levels: readonly QuoteLevel[]): M
       continue;
     }
     const lots = Math.floor(s / lot) * lot;
-    residual(ctx, side, q.price, s - lots, i, "below_min_size");
+    residual(side, q.price, s - lots, i, "below_min_size");
     if (lots === 0) continue;
     let yp = roundToTick(p, tick, side === "BID" ? "down" : "up") as number;
     if (side === "BID") {
       if (yp > PRICE_SCALE - tick) yp = PRICE_SCALE - tick;
       if (yp < tick) {
-        residual(ctx, side, q.price, lots, i, "price_out_of_range");
+        residual(side, q.price, lots, i, "price_out_of_range");
         continue;
       }
     } else {
       if (yp < tick) yp = tick;
       if (yp > PRICE_SCALE - tick) {
-        residual(ctx, side, q.price, lots, i, "price_out_of_range");
+        residual(side, q.price, lots, i, "price_out_of_range");
         continue;
       }
     }
     let merged = false;
-    for (let k = 0; k < out.length; k++) {
-      const m = out[k]!;
-      if (m.yesPrice === yp) {
-        m.size += lots;
+    for (let k = 0; k < out.n; k++) {
+      if (out.price[k] === yp) {
+        out.size[k] = out.size[k]! + lots;
         merged = true;
         break;
       }
     }
-    if (!merged) out.push({ side, yesPrice: yp as Price, size: lots, level: i });
+    if (!merged) {
+      const k = out.n++;
+      out.price[k] = yp;
+      out.size[k] = lots;
+      out.level[k] = i;
+    }
   }
-  return out;
+}
+
+/** Drops the side's levels that would cross our own other side (`price_out_of_range`), keeping order. */
+function dropCrossing(side: IntentSide, levels: Levels, bound: number): void {
+  let kept = 0;
+  for (let k = 0; k < levels.n; k++) {
+    const p = levels.price[k]!;
+    if (side === "BID" ? p < bound : p > bound) {
+      levels.price[kept] = p;
+      levels.size[kept] = levels.size[k]!;
+      levels.level[kept] = levels.level[k]!;
+      kept++;
+    } else residual(side, p as Price, levels.size[k]!, levels.level[k]!, "price_out_of_range");
+  }
+  levels.n = kept;
 }
 
 /** Reduce-first routing of one merged level across the SELL and BUY routes. */
-function route(ctx: Ctx, m: MergedLevel): void {
-  const { side, yesPrice, size, level } = m;
-  const { min, lot, limits } = ctx;
+function route(side: IntentSide, yesPrice: Price, size: number, level: number): void {
+  const { min, lot } = ctx;
+  const market = ctx.market!;
   if (size < min) {
-    residual(ctx, side, yesPrice, size, level, "below_min_size");
+    residual(side, yesPrice, size, level, "below_min_size");
     return;
   }
   const ask = side === "ASK";
@@ -176,7 +233,7 @@ function route(ctx: Ctx, m: MergedLevel): void {
   let sellPart = Math.min(size, sellable, sellByNotional);
   if (sellPart < min) sellPart = 0;
   if (sellPart > 0) {
-    ctx.orders.push(order(ctx.market, sellOutcome, "SELL", sellPrice, sellPart, side, level));
+    ctx.orders.push(order(market, sellOutcome, "SELL", sellPrice, sellPart, side, level));
     if (ask) ctx.sellableYes -= sellPart;
     else ctx.sellableNo -= sellPart;
     ctx.notionalRoom -= buyCost(sellPrice, sellPart);
@@ -185,20 +242,20 @@ function route(ctx: Ctx, m: MergedLevel): void {
   if (rest === 0) return;
   if (rest < min) {
     // Only possible after a SELL part: the remainder alone is not a legal order (law F).
-    residual(ctx, side, yesPrice, rest, level, "below_min_size");
+    residual(side, yesPrice, rest, level, "below_min_size");
     return;
   }
   // The rest goes through the BUY route of the complementary token.
   const byCollateral = floorLot(Math.floor((ctx.freeCollateral * PRICE_SCALE) / buyPrice), lot);
   const exposure = buyOutcome === "YES" ? ctx.posYes + ctx.lockedYes + ctx.plannedYes : ctx.posNo + ctx.lockedNo + ctx.plannedNo;
-  const byPosition = limits.maxPositionPerToken - exposure;
-  const byGross = limits.maxGrossPosition - ctx.posYes - ctx.posNo - ctx.lockedYes - ctx.lockedNo - ctx.plannedYes - ctx.plannedNo;
+  const byPosition = ctx.maxPositionPerToken - exposure;
+  const byGross = ctx.maxGrossPosition - ctx.posYes - ctx.posNo - ctx.lockedYes - ctx.lockedNo - ctx.plannedYes - ctx.plannedNo;
   const byNotional = floorLot(Math.floor((ctx.notionalRoom * PRICE_SCALE) / buyPrice), lot);
   const byRisk = floorLot(Math.max(0, Math.min(byPosition, byGross, byNotional)), lot);
   let buyPart = Math.min(rest, byCollateral, byRisk);
   if (buyPart < min) buyPart = 0;
   if (buyPart > 0) {
-    ctx.orders.push(order(ctx.market, buyOutcome, "BUY", buyPrice, buyPart, side, level));
+    ctx.orders.push(order(market, buyOutcome, "BUY", buyPrice, buyPart, side, level));
     const cost = buyCost(buyPrice, buyPart);
     ctx.freeCollateral -= cost;
     ctx.notionalRoom -= cost;
@@ -207,68 +264,71 @@ function route(ctx: Ctx, m: MergedLevel): void {
   }
   const left = rest - buyPart;
   // left > 0 only when collateral or a risk cap bound (both ≥ rest would have bought it all).
-  if (left > 0) residual(ctx, side, yesPrice, left, level, byCollateral <= byRisk ? "insufficient_collateral" : "risk_limit");
+  if (left > 0) residual(side, yesPrice, left, level, byCollateral <= byRisk ? "insufficient_collateral" : "risk_limit");
 }
 
 export function plan(input: PlannerInput): PlanResult {
   const { intent, market, limits } = input;
   const locked = input.locked ?? NO_LOCK;
   const lot = limits.sizeLot;
-  const ctx: Ctx = {
-    market,
-    tick: market.tickSize,
-    min: market.minOrderSize,
-    lot,
-    limits,
-    orders: [],
-    residuals: [],
-    invalidLevels: 0,
-    sellableYes: floorLot(sellableSize(input.yes), lot),
-    sellableNo: floorLot(sellableSize(input.no), lot),
-    freeCollateral: freeCollateral(input.collateral),
-    posYes: Math.max(0, input.yes.settled + input.yes.pending),
-    posNo: Math.max(0, input.no.settled + input.no.pending),
-    lockedYes: locked.yesBuy,
-    lockedNo: locked.noBuy,
-    plannedYes: 0,
-    plannedNo: 0,
-    notionalRoom: Math.max(0, limits.maxWorkingNotional - locked.notional),
+  const orders: PlannedOrder[] = [];
+  const residuals: Residual[] = [];
+  ctx.market = market;
+  ctx.tick = market.tickSize;
+  ctx.min = market.minOrderSize;
+  ctx.lot = lot;
+  ctx.maxPositionPerToken = limits.maxPositionPerToken;
+  ctx.maxGrossPosition = limits.maxGrossPosition;
+  ctx.orders = orders;
+  ctx.residuals = residuals;
+  ctx.invalidLevels = 0;
+  ctx.sellableYes = floorLot(sellableSize(input.yes), lot);
+  ctx.sellableNo = floorLot(sellableSize(input.no), lot);
+  ctx.freeCollateral = freeCollateral(input.collateral);
+  ctx.posYes = Math.max(0, input.yes.settled + input.yes.pending);
+  ctx.posNo = Math.max(0, input.no.settled + input.no.pending);
+  ctx.lockedYes = locked.yesBuy;
+  ctx.lockedNo = locked.noBuy;
+  ctx.plannedYes = 0;
+  ctx.plannedNo = 0;
+  ctx.notionalRoom = Math.max(0, limits.maxWorkingNotional - locked.notional);
+  const invalidLevels = planLevels(intent);
+  // Nothing of this call stays reachable from the module-level context.
+  ctx.market = undefined;
+  ctx.orders = NO_ORDERS;
+  ctx.residuals = NO_RESIDUALS;
+  return {
+    conditionId: intent.conditionId,
+    intentSeq: intent.seq,
+    tickSize: market.tickSize,
+    orders,
+    residuals,
+    invalidLevels,
   };
-  const bids = mergeSide(ctx, "BID", intent.bids);
-  const asks = mergeSide(ctx, "ASK", intent.asks);
+}
+
+/** Merges, un-crosses and routes the intent's levels into `ctx`; returns the invalid level count. */
+function planLevels(intent: DesiredQuoteSet): number {
+  const bids = bidLevels;
+  const asks = askLevels;
+  mergeSide("BID", intent.bids, bids);
+  mergeSide("ASK", intent.asks, asks);
 
   // Never plan a self-cross: drop bids at/above our best ask and asks at/below our best bid.
   let bestBid = -1;
   let bestAsk = PRICE_SCALE + 1;
-  for (const b of bids) if (b.yesPrice > bestBid) bestBid = b.yesPrice;
-  for (const a of asks) if (a.yesPrice < bestAsk) bestAsk = a.yesPrice;
-  const keepBids: MergedLevel[] = [];
-  for (const b of bids) {
-    if (b.yesPrice < bestAsk) keepBids.push(b);
-    else residual(ctx, "BID", b.yesPrice, b.size, b.level, "price_out_of_range");
-  }
-  const keepAsks: MergedLevel[] = [];
-  for (const a of asks) {
-    if (a.yesPrice > bestBid) keepAsks.push(a);
-    else residual(ctx, "ASK", a.yesPrice, a.size, a.level, "price_out_of_range");
-  }
+  for (let k = 0; k < bids.n; k++) if (bids.price[k]! > bestBid) bestBid = bids.price[k]!;
+  for (let k = 0; k < asks.n; k++) if (asks.price[k]! < bestAsk) bestAsk = asks.price[k]!;
+  dropCrossing("BID", bids, bestAsk);
+  dropCrossing("ASK", asks, bestBid);
 
   // Best levels of both sides first: bid 0, ask 0, bid 1, ask 1, …
-  const n = Math.max(keepBids.length, keepAsks.length);
+  const n = Math.max(bids.n, asks.n);
   for (let i = 0; i < n; i++) {
-    const b = keepBids[i];
-    if (b) route(ctx, b);
-    const a = keepAsks[i];
-    if (a) route(ctx, a);
+    if (i < bids.n) route("BID", bids.price[i]! as Price, bids.size[i]!, bids.level[i]!);
+    if (i < asks.n) route("ASK", asks.price[i]! as Price, asks.size[i]!, asks.level[i]!);
   }
-  return {
-    conditionId: intent.conditionId,
-    intentSeq: intent.seq,
-    tickSize: ctx.tick,
-    orders: ctx.orders,
-    residuals: ctx.residuals,
-    invalidLevels: ctx.invalidLevels,
-  };
+  return ctx.invalidLevels;
 }
 
 function floorLot(x: number, lot: number): number {

@@ -84,8 +84,6 @@ const remainingOf = (o: WorkingOrder): number => Math.max(0, o.originalSize - o.
  */
 let handledScratch = new Uint8Array(64);
 let candScratch = new Int32Array(64);
-const gapScratch: PlannedOrder[] = [];
-const sellCancellingScratch: TokenId[] = [];
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { plan, budget, minOrderSize, working } = input;
@@ -102,102 +100,95 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
   const handled = handledScratch;
   const cands = candScratch;
-  handled.fill(0, 0, n);
-  const sellCancelling = sellCancellingScratch;
-  const gaps = gapScratch;
-  sellCancelling.length = 0;
-  gaps.length = 0;
-  try {
+  for (let i = 0; i < n; i++) handled[i] = 0;
+  // Tokens with a SELL being cancelled (law H) and the orders to place: small, usually empty.
+  const sellCancelling: TokenId[] = [];
+  const gaps: PlannedOrder[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = working[i]!;
+    if (o.state === "LIVE" || o.state === "PENDING_NEW") continue;
+    handled[i] = 1;
+    if (o.state === "PENDING_CANCEL" && o.side === "SELL" && !sellCancelling.includes(o.tokenId)) sellCancelling.push(o.tokenId);
+  }
+
+  const orders = plan.orders;
+  for (let pi = 0; pi < orders.length; pi++) {
+    const order = orders[pi]!;
+    // Planned size for this token/side/price (the planner emits unique keys; summing keeps this robust).
+    let size = 0;
+    let first = true;
+    for (let pj = 0; pj < orders.length; pj++) {
+      const q = orders[pj]!;
+      if (q.tokenId !== order.tokenId || q.side !== order.side || q.price !== order.price) continue;
+      if (pj < pi) first = false;
+      size += q.size;
+    }
+    if (!first) continue;
+    // Resting candidates at this key (indices into `working`), oldest first (best queue position).
+    let nc = 0;
     for (let i = 0; i < n; i++) {
+      if (handled[i] === 1) continue;
       const o = working[i]!;
-      if (o.state === "LIVE" || o.state === "PENDING_NEW") continue;
+      if (o.tokenId !== order.tokenId || o.side !== order.side || o.price !== order.price) continue;
       handled[i] = 1;
-      if (o.state === "PENDING_CANCEL" && o.side === "SELL" && !sellCancelling.includes(o.tokenId)) sellCancelling.push(o.tokenId);
-    }
-
-    const orders = plan.orders;
-    for (let pi = 0; pi < orders.length; pi++) {
-      const order = orders[pi]!;
-      // Planned size for this token/side/price (the planner emits unique keys; summing keeps this robust).
-      let size = 0;
-      let first = true;
-      for (let pj = 0; pj < orders.length; pj++) {
-        const q = orders[pj]!;
-        if (q.tokenId !== order.tokenId || q.side !== order.side || q.price !== order.price) continue;
-        if (pj < pi) first = false;
-        size += q.size;
-      }
-      if (!first) continue;
-      // Resting candidates at this key (indices into `working`), oldest first (best queue position).
-      let nc = 0;
-      for (let i = 0; i < n; i++) {
-        if (handled[i] === 1) continue;
-        const o = working[i]!;
-        if (o.tokenId !== order.tokenId || o.side !== order.side || o.price !== order.price) continue;
-        handled[i] = 1;
-        let k = nc++;
-        while (k > 0 && working[cands[k - 1]!]!.createdAt > o.createdAt) {
-          cands[k] = cands[k - 1]!;
-          k--;
-        }
-        cands[k] = i;
-      }
-      let covered = 0;
-      if (nc > 0) {
-        const backed = order.side === "BUY" || (budget.sellable.get(order.tokenId) ?? 0) >= 0;
-        const allowed = size + (backed ? Math.floor(size * (input.oversizeTolerance ?? 0)) : 0);
-        for (let c = 0; c < nc; c++) {
-          const o = working[cands[c]!]!;
-          const r = remainingOf(o);
-          if (covered + r <= allowed) {
-            covered += r;
-            kept.push(o);
-          } else drop(o, cancels, awaitingAck, sellCancelling);
-        }
-      }
-      const gap = size - covered;
-      if (gap < minOrderSize) continue;
-      if (covered > 0 && gap <= input.undersizeTolerance * size) continue;
-      // The order to place has exactly the gap as its size.
-      gaps.push(covered > 0 || size !== order.size ? withSize(order, gap) : order);
-    }
-    for (let i = 0; i < n; i++) if (handled[i] !== 1) drop(working[i]!, cancels, awaitingAck, sellCancelling);
-
-    // Places in plan order (best level first), each against the worst-case budget. Stable insertion
-    // sort by level (a few entries, mostly in order already).
-    for (let i = 1; i < gaps.length; i++) {
-      const g = gaps[i]!;
-      let k = i;
-      while (k > 0 && gaps[k - 1]!.level > g.level) {
-        gaps[k] = gaps[k - 1]!;
+      let k = nc++;
+      while (k > 0 && working[cands[k - 1]!]!.createdAt > o.createdAt) {
+        cands[k] = cands[k - 1]!;
         k--;
       }
-      gaps[k] = g;
+      cands[k] = i;
     }
-    for (let i = 0; i < gaps.length; i++) {
-      const order = gaps[i]!;
-      const gap = order.size;
-      const reason = placeBlock(input, order, gap, sellCancelling);
-      if (reason !== undefined) {
-        deferred.push({ order, reason });
-        continue;
+    let covered = 0;
+    if (nc > 0) {
+      const backed = order.side === "BUY" || (budget.sellable.get(order.tokenId) ?? 0) >= 0;
+      const allowed = size + (backed ? Math.floor(size * (input.oversizeTolerance ?? 0)) : 0);
+      for (let c = 0; c < nc; c++) {
+        const o = working[cands[c]!]!;
+        const r = remainingOf(o);
+        if (covered + r <= allowed) {
+          covered += r;
+          kept.push(o);
+        } else drop(o, cancels, awaitingAck, sellCancelling);
       }
-      if (order.side === "SELL") {
-        budget.sellable.set(order.tokenId, (budget.sellable.get(order.tokenId) ?? 0) - gap);
-        budget.notionalRoom -= buyCost(order.price, gap);
-      } else {
-        const cost = buyCost(order.price, gap);
-        budget.freeCollateral -= cost;
-        budget.notionalRoom -= cost;
-        budget.buyRoom.set(order.tokenId, (budget.buyRoom.get(order.tokenId) ?? 0) - gap);
-        budget.grossRoom -= gap;
-      }
-      places.push(order);
     }
-  } finally {
-    // Nothing of this call stays reachable from the scratch.
-    gaps.length = 0;
-    sellCancelling.length = 0;
+    const gap = size - covered;
+    if (gap < minOrderSize) continue;
+    if (covered > 0 && gap <= input.undersizeTolerance * size) continue;
+    // The order to place has exactly the gap as its size.
+    gaps.push(covered > 0 || size !== order.size ? withSize(order, gap) : order);
+  }
+  for (let i = 0; i < n; i++) if (handled[i] !== 1) drop(working[i]!, cancels, awaitingAck, sellCancelling);
+
+  // Places in plan order (best level first), each against the worst-case budget. Stable insertion
+  // sort by level (a few entries, mostly in order already).
+  for (let i = 1; i < gaps.length; i++) {
+    const g = gaps[i]!;
+    let k = i;
+    while (k > 0 && gaps[k - 1]!.level > g.level) {
+      gaps[k] = gaps[k - 1]!;
+      k--;
+    }
+    gaps[k] = g;
+  }
+  for (let i = 0; i < gaps.length; i++) {
+    const order = gaps[i]!;
+    const gap = order.size;
+    const reason = placeBlock(input, order, gap, sellCancelling);
+    if (reason !== undefined) {
+      deferred.push({ order, reason });
+      continue;
+    }
+    if (order.side === "SELL") {
+      budget.sellable.set(order.tokenId, (budget.sellable.get(order.tokenId) ?? 0) - gap);
+      budget.notionalRoom -= buyCost(order.price, gap);
+    } else {
+      const cost = buyCost(order.price, gap);
+      budget.freeCollateral -= cost;
+      budget.notionalRoom -= cost;
+      budget.buyRoom.set(order.tokenId, (budget.buyRoom.get(order.tokenId) ?? 0) - gap);
+      budget.grossRoom -= gap;
+    }
+    places.push(order);
   }
   return { cancels, places, kept, awaitingAck, deferred };
 }
