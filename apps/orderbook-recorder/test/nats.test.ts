@@ -219,7 +219,7 @@ describe.skipIf(!HAS_NATS)("NATS JetStream sink (real nats-server)", () => {
         "the sink reconnected and caught up",
         async () => {
           sink = (await rec.stats()).workers[0]?.nats;
-          return sink !== undefined && sink.connected && sink.pending === 0 && sink.acked > 0;
+          return sink?.connected === true && sink.pending === 0 && sink.acked > 0;
         },
         30_000,
         100,
