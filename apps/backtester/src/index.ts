@@ -61,6 +61,7 @@ export { jsonLinesToTapeUnchecked, replayBook } from "./replay.js";
 export { tapeFromRecorder, type RecorderImportStats, type RecorderQuery } from "./recorder-input.js";
 export {
   compareFills,
+  formatParity,
   journalInputs,
   runParity,
   type CompareOptions,
@@ -89,3 +90,4 @@ export {
   type SessionParameters,
   type VenueSimSettings,
 } from "./sim-params.js";
+export { parityFromRecording, type RecordedParity, type RecordedParityOptions } from "./parity-session.js";

@@ -15,9 +15,11 @@
  * `stripOwnOrders` subtracts them from the tape's levels. Timing: tape times are the recorder's
  * RECEIVE times and journal times are the bot's receive times of the venue's answers, so a delta and
  * the book update that shows it differ by a few network latencies in either direction. Each delta is
- * therefore attributed to the book update of its level that shows exactly that change (or, for a
- * decrease, an aggregated decrease at least as large: a taker took others' and our size at once)
- * within `windowMs` of it; a delta no
+ * therefore attributed to the book update of its level that shows exactly that change (the nearest
+ * such delta in time), or several of our decreases summing exactly to it (a batch cancel), or for
+ * fills an aggregated decrease at least as large (a taker took others' and our size at once), within
+ * `windowMs` of it, and an order's deltas only in their order (never a
+ * cancel before its place); a delta no
  * update explains within the window is applied when the window has passed (`forced`, counted).
  * Output levels are recorded size − our attributed size; where our attribution exceeds the recorded
  * level the level is 0 and the excess is counted, never a negative size.
@@ -251,25 +253,61 @@ export function stripOwnOrders(
     stats.excessSize += -v;
     return 0;
   };
-  /** Attributes the recorded change `delta` at level `j` of market `m` to our pending deltas there. */
-  const attribute = (m: number, j: number, delta: number): void => {
+  // An order's deltas apply in their order (a cancel never before its place).
+  const byOrder = new Map<string, { idx: number[]; next: number }>();
+  ds.forEach((d, i) => {
+    const o = byOrder.get(d.orderId);
+    if (o === undefined) byOrder.set(d.orderId, { idx: [i], next: 0 });
+    else o.idx.push(i);
+  });
+  const eligible = (i: number): boolean => {
+    const o = byOrder.get((ds[i] as OwnOrderDelta).orderId) as { idx: number[]; next: number };
+    while (o.next < o.idx.length && applied[o.idx[o.next] as number] === 1) o.next++;
+    return o.idx[o.next] === i;
+  };
+  /** Attributes the recorded change `delta` at level `j` of market `m` at time `t` to our pending deltas there. */
+  const attribute = (m: number, j: number, delta: number, t: number): void => {
     if (delta === 0) return;
     const list = pending.get(m * 2 * NP + j);
     if (list === undefined) return;
-    const exact = list.find((i) => (ds[i] as OwnOrderDelta).size === delta);
+    const cands = list.filter(eligible);
+    let exact: number | undefined;
+    for (const i of cands) {
+      const d = ds[i] as OwnOrderDelta;
+      if (d.size === delta && (exact === undefined || Math.abs(d.at - t) < Math.abs((ds[exact] as OwnOrderDelta).at - t))) exact = i;
+    }
     if (exact !== undefined) {
       apply(exact);
       stats.matched++;
       return;
     }
-    // Aggregated decreases (a taker took others' and our size in one update): our decreases that
-    // fit. Increases need an exact match: a level appearing in a snapshot is not evidence of ours.
+    // Increases need an exact match (a level appearing in a snapshot is no evidence of our place).
     if (delta > 0) return;
+    // A batch cancel of several of our orders at the level is one update: decreases summing exactly
+    // to the change, nearest in time first.
+    const near = cands
+      .filter((i) => (ds[i] as OwnOrderDelta).size < 0)
+      .sort((a, b) => Math.abs((ds[a] as OwnOrderDelta).at - t) - Math.abs((ds[b] as OwnOrderDelta).at - t));
+    const pick: number[] = [];
+    let sum = 0;
+    for (const i of near) {
+      const z = (ds[i] as OwnOrderDelta).size;
+      if (sum + z < delta) continue;
+      sum += z;
+      pick.push(i);
+      if (sum === delta) break;
+    }
+    if (sum === delta && pick.length > 1) {
+      for (const i of pick) apply(i);
+      stats.matched += pick.length;
+      return;
+    }
+    // A taker took others' and our size in one update: our fills that fit the decrease.
     let acc = 0;
-    for (const i of [...list]) {
-      const s = (ds[i] as OwnOrderDelta).size;
-      if (Math.sign(s) !== Math.sign(delta) || Math.abs(acc + s) > Math.abs(delta)) continue;
-      acc += s;
+    for (const i of cands) {
+      const d = ds[i] as OwnOrderDelta;
+      if (d.kind !== "fill" || acc + d.size < delta) continue;
+      acc += d.size;
       apply(i);
       stats.matched++;
     }
@@ -316,7 +354,7 @@ export function stripOwnOrders(
         const ov = r[j] as number;
         if (nv === ov) continue;
         r[j] = nv;
-        attribute(m, j, nv - ov);
+        attribute(m, j, nv - ov, t);
       }
       const bids: { price: number; size: number }[] = [];
       const asks: { price: number; size: number }[] = [];
@@ -338,7 +376,7 @@ export function stripOwnOrders(
       const nv = tape.size[i] as number;
       const delta = nv - (r[j] as number);
       r[j] = nv;
-      attribute(m, j, delta);
+      attribute(m, j, delta, t);
       emitLevel(t, m, j);
       continue;
     }

@@ -208,9 +208,9 @@ export interface ParityOptions {
   /** Match in YES space (see `CompareOptions.markets`); default true. */
   readonly yesSpace?: boolean;
   /**
-   * Give simulated trades the live session's settlement outcomes (default true): a simulated fill
-   * matching a live FAILED fill (same YES-space key within the window) fails, other simulated fills
-   * draw from the model. Settlement outcomes come from the chain, not from our orders, so a parity
+   * Give simulated trades the live session's settlement outcomes (default true): a simulated trade
+   * takes the outcome (FAILED or not) of the nearest live fill with the same YES-space key within the
+   * window; one without a live counterpart draws from the model. Settlement outcomes come from the chain, not from our orders, so a parity
    * replay takes them as inputs; false draws every outcome from `failProbability`.
    */
   readonly replaySettlement?: boolean;
@@ -233,17 +233,27 @@ export function runParity(
     },
   };
   const yesKey = keyFn(tape.markets);
-  // Live FAILED fills by YES-space key, consumed by the first simulated trade that matches each.
-  const failed = fills.filter((f) => f.status === "FAILED").map((f) => ({ f, k: yesKey(f.tokenId, f.side, f.price), used: false }));
+  // Each simulated trade takes the settlement outcome of the nearest live fill of the same YES-space
+  // key within the window (each live fill lends its outcome once); without one the model draws.
+  const liveByKey = new Map<string, { f: JournalFill; used: boolean }[]>();
+  for (const f of fills) {
+    const k = yesKey(f.tokenId, f.side, f.price);
+    const list = liveByKey.get(k);
+    if (list === undefined) liveByKey.set(k, [{ f, used: false }]);
+    else list.push({ f, used: false });
+  }
   const settlementOutcome =
     o.replaySettlement === false
       ? undefined
       : (t: VenueTrade): boolean | undefined => {
-          const k = yesKey(t.tokenId, t.side, t.price);
-          const hit = failed.find((x) => !x.used && x.k === k && Math.abs(x.f.time - t.matchTime) <= windowMs);
-          if (hit === undefined) return undefined;
-          hit.used = true;
-          return true;
+          let best: { f: JournalFill; used: boolean } | undefined;
+          for (const x of liveByKey.get(yesKey(t.tokenId, t.side, t.price)) ?? []) {
+            const d = Math.abs(x.f.time - t.matchTime);
+            if (!x.used && d <= windowMs && (best === undefined || d < Math.abs(best.f.time - t.matchTime))) best = x;
+          }
+          if (best === undefined) return undefined;
+          best.used = true;
+          return best.f.status === "FAILED";
         };
   const result = runBacktest(tape, {
     ...config,
@@ -261,4 +271,21 @@ export function runParity(
     result,
     report: compareFills(fills, sim, result.orderSpans, { windowMs, ...(o.yesSpace === false ? {} : { markets: tape.markets }) }),
   };
+}
+
+/** The report as a plain-text table (logs, CLI output, test failure messages). */
+export function formatParity(p: ParityReport): string {
+  const lines = [
+    `live ${p.live.fills} fills / ${p.live.shares} sh · backtest ${p.sim.fills} fills / ${p.sim.shares} sh · window ${p.windowMs} ms`,
+    `matched ${p.matched.shares} sh = ${(p.matched.fractionOfLive * 100).toFixed(1)} % of live · mean lag ${p.matched.meanLagMs} ms`,
+    `unmatched by cause (sh): ${Object.entries(p.byCause)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(" · ")}`,
+    "time                     cause       side  price   shares  token",
+    ...p.divergences.map(
+      (d) =>
+        `${new Date(d.time).toISOString()} ${d.cause.padEnd(11)} ${d.side.padEnd(5)} ${(d.price / 10_000).toFixed(4)} ${(d.size / 1e6).toFixed(2).padStart(8)}  ${d.tokenId.slice(0, 12)}`,
+    ),
+  ];
+  return lines.join("\n");
 }

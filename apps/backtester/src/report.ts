@@ -4,6 +4,7 @@
  * best bid/ask vs the strategy's fair value. After drawing, each canvas carries `data-points` (points
  * plotted) and `<body data-charts-drawn="N">` says how many charts drew, for headless checks.
  */
+import type { ParityReport } from "./parity.js";
 import type { BacktestSummary, FillRecord, SeriesPoint } from "./summary.js";
 
 export interface ReportInput {
@@ -12,6 +13,10 @@ export interface ReportInput {
   readonly series: readonly SeriesPoint[];
   readonly fills: readonly FillRecord[];
   readonly marketNames: readonly string[];
+  /** A live-vs-backtest comparison (parity runs): rendered as its own section. */
+  readonly parity?: ParityReport;
+  /** Own-order stripping counters of the parity tape, shown with it. */
+  readonly parityNotes?: Readonly<Record<string, number | string>>;
 }
 
 /** At most this many points per chart line (evenly strided), so reports of long runs stay small. */
@@ -66,6 +71,7 @@ export function renderReport(input: ReportInput): string {
     ["Fills hash", summary.fillsHash],
   ];
   const table = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("");
+  const parity = input.parity === undefined ? "" : paritySection(input.parity, input.parityNotes ?? {});
   const charts = markets
     .map(
       (m, i) => `<section><h2>${escapeHtml(m.name)}</h2>
@@ -81,11 +87,35 @@ export function renderReport(input: ReportInput): string {
 </head><body data-charts-drawn="0">
 <h1>${title}</h1>
 <table>${table}</table>
+${parity}
 ${charts}
 <script type="application/json" id="bt-data">${scriptJson({ markets })}</script>
 <script>${PLOTTER}</script>
 </body></html>
 `;
+}
+
+function paritySection(p: ParityReport, notes: Readonly<Record<string, number | string>>): string {
+  const cell = (v: unknown): string => `<td>${escapeHtml(String(v))}</td>`;
+  const rows: [string, string][] = [
+    ["Live fills / shares", `${p.live.fills} / ${p.live.shares}`],
+    ["Backtest fills / shares", `${p.sim.fills} / ${p.sim.shares}`],
+    ["Matched shares (fraction of live)", `${p.matched.shares} (${(p.matched.fractionOfLive * 100).toFixed(1)} %)`],
+    ["Mean lag backtest − live (ms)", String(p.matched.meanLagMs)],
+    ["Match window (ms)", String(p.windowMs)],
+    ...Object.entries(p.byCause).map(([k, v]): [string, string] => [`Unmatched by ${k} (shares)`, String(v)]),
+    ...Object.entries(notes).map(([k, v]): [string, string] => [k, String(v)]),
+  ];
+  const div = p.divergences
+    .map(
+      (d) =>
+        `<tr>${cell(new Date(d.time).toISOString().slice(11, 23))}${cell(d.cause)}${cell(d.side)}${cell(d.price / 10_000)}${cell(d.size / 1e6)}${cell(d.tokenId.slice(0, 12))}</tr>`,
+    )
+    .join("");
+  return `<section id="parity"><h2>Parity with the live session</h2>
+<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>
+<h3>Divergences (first ${p.divergences.length})</h3>
+<table><tr><th>time (UTC)</th><th>cause</th><th>side</th><th>price</th><th>shares</th><th>token</th></tr>${div}</table></section>`;
 }
 
 /** The inline plotter (plain ES2015, no dependencies). */

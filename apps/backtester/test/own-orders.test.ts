@@ -131,6 +131,41 @@ describe("stripOwnOrders", () => {
     expect(validateTape(out)).toEqual([]);
   });
 
+  it("an order's deltas apply in order: someone else's equal decrease before our place is not our cancel", () => {
+    const j = new J();
+    const a = j.place(T0 + 95, T0 + 100, YES, "BUY", 4_800, 10, 1);
+    j.cancelAck(T0 + 110, a);
+    const tape = tapeOf((b) => {
+      b.snapshot(T0, 0, [{ price: 4_800, size: 30 * SH }], []);
+      b.push(T0 + 20, EventKind.LEVEL, 0, 0, 4_800, 20 * SH); // another maker cancels exactly 10
+      b.push(T0 + 101, EventKind.LEVEL, 0, 0, 4_800, 30 * SH); // our place
+      b.push(T0 + 111, EventKind.LEVEL, 0, 0, 4_800, 20 * SH); // our cancel
+    });
+    const { tape: out, stats } = stripOwnOrders(tape, j.entries, { windowMs: 250 });
+    expect(levelHistory(out, 0, 4_800)).toEqual([
+      [0, 30],
+      [20, 20],
+    ]);
+    expect(stats).toMatchObject({ matched: 2, forced: 0, clampedSize: 0, excessLevels: 0 });
+  });
+
+  it("a batch cancel of two of our orders at one level is one update of their summed size", () => {
+    const j = new J();
+    const a = j.place(T0 + 10, T0 + 12, YES, "BUY", 4_800, 5, 1);
+    const b2 = j.place(T0 + 10, T0 + 13, YES, "BUY", 4_800, 5, 2);
+    j.cancelAck(T0 + 300, a);
+    j.cancelAck(T0 + 300, b2);
+    const tape = tapeOf((b) => {
+      b.snapshot(T0, 0, [{ price: 4_800, size: 30 * SH }], []);
+      b.push(T0 + 11, EventKind.LEVEL, 0, 0, 4_800, 35 * SH);
+      b.push(T0 + 11, EventKind.LEVEL, 0, 0, 4_800, 40 * SH);
+      b.push(T0 + 299, EventKind.LEVEL, 0, 0, 4_800, 30 * SH); // both cancels in one update
+    });
+    const { tape: out, stats } = stripOwnOrders(tape, j.entries, { windowMs: 50 });
+    expect(levelHistory(out, 0, 4_800)).toEqual([[0, 30]]);
+    expect(stats).toMatchObject({ deltas: 4, matched: 4, forced: 0, excessLevels: 0 });
+  });
+
   it("a maker fill: the level shrinks by others' and our volume, only others' shrink remains; prints kept or reduced", () => {
     const j = new J();
     const a = j.place(T0 + 10, T0 + 12, NO, "BUY", 4_900, 10, 1); // YES ask 0.51
