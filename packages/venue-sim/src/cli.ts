@@ -1,8 +1,9 @@
 /**
- * `pnpm --filter @mm/venue-sim start -- --port 0 [--seed N] [--markets N] [--no-flow]`
+ * `pnpm --filter @mm/venue-sim start -- --port 0 [--seed N] [--markets N] [--no-flow] [--taker-fee-bps N [--fee-exponent N]]`
  * Prints exactly one JSON line on stdout when ready (urls + funded test credentials), runs until
  * SIGINT/SIGTERM, then shuts down cleanly. Diagnostics go to stderr.
  */
+import { MAX_FEE_EXPONENT, MAX_FEE_RATE_BPS } from "@mm/types";
 import { startVenueSim } from "./server/start.js";
 
 interface CliArgs {
@@ -11,15 +12,19 @@ interface CliArgs {
   markets: number;
   flow: boolean;
   windowMs: number | undefined;
+  takerFeeBps: number;
+  feeExponent: number;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`venue-sim: ${msg}\nusage: venue-sim [--port N] [--seed N] [--markets N] [--window-sec N] [--no-flow]\n`);
+  process.stderr.write(
+    `venue-sim: ${msg}\nusage: venue-sim [--port N] [--seed N] [--markets N] [--window-sec N] [--no-flow] [--taker-fee-bps N] [--fee-exponent N]\n`,
+  );
   process.exit(2);
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { port: 0, seed: 1, markets: 3, flow: true, windowMs: undefined };
+  const a: CliArgs = { port: 0, seed: 1, markets: 3, flow: true, windowMs: undefined, takerFeeBps: 0, feeExponent: 1 };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !/^\d+$/.test(v) || n < min || n > max)
@@ -45,6 +50,12 @@ function parseArgs(argv: readonly string[]): CliArgs {
       case "--window-sec":
         a.windowMs = int("--window-sec", value(), 10, 86_400) * 1000;
         break;
+      case "--taker-fee-bps":
+        a.takerFeeBps = int("--taker-fee-bps", value(), 0, MAX_FEE_RATE_BPS);
+        break;
+      case "--fee-exponent":
+        a.feeExponent = int("--fee-exponent", value(), 1, MAX_FEE_EXPONENT);
+        break;
       case "--no-flow":
         a.flow = false;
         break;
@@ -67,6 +78,7 @@ async function main(): Promise<void> {
     markets: args.markets,
     flow: args.flow,
     ...(args.windowMs !== undefined ? { windowMs: args.windowMs } : {}),
+    ...(args.takerFeeBps > 0 ? { fees: { rateBps: args.takerFeeBps, exponent: args.feeExponent } } : {}),
   });
   const s = sim.summary;
   const line = {

@@ -43,6 +43,7 @@ export {
   type BookSnapshot,
   type CancelCause,
   type CancelResult,
+  type CollectedFees,
   type EngineConfig,
   type EngineEvent,
   type EngineListener,

@@ -1,4 +1,4 @@
-import { ManualClock, type OrderType, type Price, type Side, type Size, type Usdc } from "@mm/types";
+import { type FeeSchedule, ManualClock, NO_FEES, type OrderType, type Price, type Side, type Size, type Usdc } from "@mm/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type EngineEvent, type TradeFault, VenueEngine } from "../src/engine/index.js";
@@ -68,10 +68,11 @@ function setup(
   seed: number,
   reserveUnsettled = true,
   bookCore: "dense" | "naive" = "dense",
+  fees: FeeSchedule = NO_FEES,
 ): { engine: VenueEngine; clock: ManualClock; events: readonly EngineEvent[] } {
   const clock = new ManualClock(1_700_000_000_000);
   const engine = new VenueEngine({ clock, config: { seed, reserveUnsettled }, experimental_bookCore: bookCore });
-  for (const m of MARKETS) engine.addMarket(m);
+  for (const m of MARKETS) engine.addMarket(m, fees);
   for (const o of OWNERS) {
     engine.deposit(o, DEPOSIT as Usdc);
     for (const m of MARKETS) engine.split(o, m.conditionId, 50_000_000 as Size);
@@ -145,15 +146,19 @@ function checkInvariants(engine: VenueEngine, reserveUnsettled: boolean): void {
       }
     }
   }
-  // conservation: collateral in wallets + collateral locked in pairs = deposits; YES supply = NO supply = locked
+  // conservation: collateral in wallets + collateral locked in pairs + fees collected = deposits;
+  // YES supply = NO supply = locked (wallets plus the fee collector's withheld shares)
   let locked = 0;
+  let feeUsdc = 0;
   for (const m of MARKETS) {
     const l = engine.lockedCollateral(m.conditionId);
     locked += l;
+    const fees = engine.collectedFees(m.conditionId);
+    feeUsdc += fees.usdc;
     const yes = OWNERS.reduce((s, o) => s + engine.balance(o, m.yes.tokenId).balance, 0);
     const no = OWNERS.reduce((s, o) => s + engine.balance(o, m.no.tokenId).balance, 0);
-    expect(yes).toBe(l);
-    expect(no).toBe(l);
+    expect(yes + fees.yesShares).toBe(l);
+    expect(no + fees.noShares).toBe(l);
     // the book is never crossed after matching, and levels add up to the open orders
     const best = engine.bestPrices(m.yes.tokenId);
     if (best?.bestBid !== undefined && best.bestAsk !== undefined) expect(best.bestBid).toBeLessThan(best.bestAsk);
@@ -165,7 +170,7 @@ function checkInvariants(engine: VenueEngine, reserveUnsettled: boolean): void {
     );
     expect(levelTotal).toBe(openTotal);
   }
-  expect(collateral + locked).toBe(DEPOSIT * OWNERS.length);
+  expect(collateral + locked + feeUsdc).toBe(DEPOSIT * OWNERS.length);
 }
 
 function canonical(events: readonly EngineEvent[]): string {
@@ -191,6 +196,52 @@ describe("engine properties (random order flow)", () => {
       );
     });
   }
+
+  for (const [fees, reserveUnsettled] of [
+    [{ rateBps: 720, exponent: 1 }, true],
+    [{ rateBps: 2500, exponent: 2 }, false],
+  ] as const) {
+    it(`with taker fees (${fees.rateBps} bps, exponent ${fees.exponent}) value is conserved through the fee collector (reserveUnsettled=${reserveUnsettled})`, () => {
+      let charged = 0;
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(cmd, { minLength: 10, maxLength: 80 }), (seed, cmds) => {
+          const { engine, clock } = setup(seed, reserveUnsettled, "dense", fees);
+          for (const c of cmds) {
+            apply(engine, clock, c);
+            checkInvariants(engine, reserveUnsettled);
+          }
+          clock.advance(120_000);
+          checkInvariants(engine, reserveUnsettled);
+          for (const m of MARKETS) {
+            const f = engine.collectedFees(m.conditionId);
+            charged += f.usdc + f.yesShares + f.noShares;
+          }
+        }),
+        { numRuns: 20 },
+      );
+      expect(charged).toBeGreaterThan(0);
+    });
+  }
+
+  it("with taker fees, resolution pays every locked dollar to the holders and the fee collector", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(cmd, { minLength: 5, maxLength: 60 }),
+        fc.boolean(),
+        (seed, cmds, yesWins) => {
+          const { engine, clock } = setup(seed, true, "dense", { rateBps: 720, exponent: 1 });
+          for (const c of cmds) apply(engine, clock, c);
+          for (const m of MARKETS) engine.resolveMarket(m.conditionId, yesWins ? "YES" : "NO");
+          const wallets = OWNERS.reduce((s, o) => s + engine.balance(o, "COLLATERAL").balance, 0);
+          const fees = MARKETS.reduce((s, m) => s + engine.collectedFees(m.conditionId).usdc, 0);
+          expect(wallets + fees).toBe(DEPOSIT * OWNERS.length);
+          for (const m of MARKETS) expect(engine.collectedFees(m.conditionId)).toMatchObject({ yesShares: 0, noShares: 0 });
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
 
   it("is deterministic: same seed and inputs give an identical event log", () => {
     fc.assert(

@@ -7,10 +7,20 @@
  * When the trade is MINED the balances move (tokens and collateral credited/debited), matching the
  * venue whose balance endpoints reflect a trade only after MINED. FAILED (only before MINED) drops
  * the pending amounts, which restores every leg's balances and availability.
+ *
+ * Taker fees (POLYMARKET.md §11, @mm/types `takerFee`): on a market with a fee schedule the TAKER
+ * pays `size × rate × (p(1−p))^exponent` per maker leg, at that leg's execution price, floored to
+ * 1e-5 USDC — withheld from what it receives: shares on a BUY, collateral on a SELL (complement
+ * matches included: a BUY YES taker against a BUY NO maker is still the taker). The withheld amount
+ * never enters the taker's `pendingIn` nor, when MINED, its balance; it goes to the venue's fee
+ * collector (`collectedFees`). Makers pay nothing (rebates are paid out of band, not modelled). A
+ * FAILED trade credits nothing, fee included.
  */
 import {
   type Clock,
   type ConditionId,
+  type FeeSchedule,
+  isFeeSchedule,
   isOnTickGrid,
   type MarketInfo,
   type OrderId,
@@ -26,6 +36,10 @@ import {
   type TradeId,
   type TradeStatus,
   type Usdc,
+  NO_FEES,
+  NO_TAKER_FEE,
+  type TakerFee,
+  takerFee,
 } from "@mm/types";
 import { costCeil, costFloor, deriveFromAmounts, FILL_LOT, nearestTick } from "./amounts.js";
 import { type BookCore, type BookNode, DenseBook, EMPTY_ASK, EMPTY_BID, NaiveBook } from "./book.js";
@@ -41,6 +55,7 @@ import { SeededRng } from "./rng.js";
 import type {
   AssetBalance,
   BestPrices,
+  CollectedFees,
   BookSnapshot,
   CancelCause,
   CancelResult,
@@ -104,6 +119,8 @@ interface Account {
 
 interface Market {
   readonly info: MarketInfo;
+  /** Taker fee schedule (NO_FEES unless configured). */
+  readonly fees: FeeSchedule;
   tick: TickSize;
   status: MarketStatus;
   accepting: boolean;
@@ -117,6 +134,10 @@ interface Market {
   locked: number;
   readonly trades: Trade[];
   readonly pending: Set<Trade>;
+  /** Fee collector: taker fees of MINED trades (collateral, and shares withheld from BUY takers). */
+  feeUsdc: number;
+  feeYes: number;
+  feeNo: number;
 }
 
 class Order implements BookNode {
@@ -173,6 +194,8 @@ interface Trade {
   readonly takerPrice: Price;
   readonly takerSize: number;
   readonly takerUsdc: number;
+  /** The taker's fee over all legs (NO_TAKER_FEE when the market charges none). */
+  readonly takerFee: TakerFee;
   readonly makers: readonly LegRec[];
   readonly matchTime: number;
   lastUpdate: number;
@@ -313,13 +336,19 @@ export class VenueEngine {
 
   // ---- markets ---------------------------------------------------------------------------------
 
-  /** Registers a binary market (its two tokens, tick, min size, neg-risk, fee bps, labels). Throws on a duplicate id. */
-  addMarket(info: MarketInfo): void {
+  /**
+   * Registers a binary market (its two tokens, tick, min size, neg-risk, base fee bps, labels) and
+   * its taker fee schedule (default `NO_FEES`: nothing charged). Throws on a duplicate id or an
+   * invalid schedule.
+   */
+  addMarket(info: MarketInfo, fees: FeeSchedule = NO_FEES): void {
     if (this.marketsById.has(info.conditionId)) throw new Error(`market ${info.conditionId} already exists`);
+    if (!isFeeSchedule(fees)) throw new RangeError(`market ${info.conditionId}: invalid fee schedule ${JSON.stringify(fees)}`);
     if (this.marketByToken.has(info.yes.tokenId) || this.marketByToken.has(info.no.tokenId) || info.yes.tokenId === info.no.tokenId)
       throw new Error(`market ${info.conditionId}: token ids must be new and distinct`);
     const m: Market = {
       info,
+      fees: { rateBps: fees.rateBps, exponent: fees.exponent },
       tick: info.tickSize,
       status: info.closed ? "closed" : "active",
       accepting: info.active && !info.closed,
@@ -332,6 +361,9 @@ export class VenueEngine {
       locked: 0,
       trades: [],
       pending: new Set(),
+      feeUsdc: 0,
+      feeYes: 0,
+      feeNo: 0,
     };
     this.marketsById.set(info.conditionId, m);
     this.marketByToken.set(info.yes.tokenId, m);
@@ -406,6 +438,10 @@ export class VenueEngine {
         if (w !== undefined) w.balance = 0;
         if (l !== undefined) l.balance = 0;
       }
+      // The fee collector's winning shares redeem like everyone's (its losing ones expire worthless).
+      m.feeUsdc += winner === "YES" ? m.feeYes : m.feeNo;
+      m.feeYes = 0;
+      m.feeNo = 0;
       m.locked = 0;
       m.status = "resolved";
       m.winner = winner;
@@ -428,7 +464,7 @@ export class VenueEngine {
   }
 
   private marketView(m: Market): MarketView {
-    return { info: m.info, tickSize: m.tick, status: m.status, acceptingOrders: m.accepting, winner: m.winner };
+    return { info: m.info, fees: m.fees, tickSize: m.tick, status: m.status, acceptingOrders: m.accepting, winner: m.winner };
   }
 
   // ---- venue modes -----------------------------------------------------------------------------
@@ -526,6 +562,16 @@ export class VenueEngine {
   /** Collateral held by the CTF for a market's outstanding YES/NO pairs (conservation checks). */
   lockedCollateral(conditionId: ConditionId): number {
     return this.requireMarket(conditionId).locked;
+  }
+
+  /**
+   * Taker fees the venue's fee collector holds for a market: collateral (SELL takers' fees, and the
+   * winning fee shares redeemed at resolution) and the shares withheld from BUY takers. Counted
+   * when a trade is MINED, like every balance (conservation checks: wallets + locked + fees).
+   */
+  collectedFees(conditionId: ConditionId): CollectedFees {
+    const m = this.requireMarket(conditionId);
+    return { usdc: m.feeUsdc as Usdc, yesShares: m.feeYes as Size, noShares: m.feeNo as Size };
   }
 
   // ---- orders ----------------------------------------------------------------------------------
@@ -745,6 +791,10 @@ export class VenueEngine {
     const legs: LegRec[] = [];
     let takerSize = 0;
     let takerUsdc = 0;
+    let feeUsdc = 0;
+    let feeShares = 0;
+    let feeWithheldUsdc = 0;
+    const charged = m.fees.rateBps > 0;
     for (const f of plan) {
       const mk = f.maker;
       const lots = f.size / FILL_LOT;
@@ -754,6 +804,14 @@ export class VenueEngine {
       legs.push({ order: mk, price: mk.price, size: f.size, usdc: makerUsdc, matchType });
       takerSize += f.size;
       takerUsdc += takerLegUsdc;
+      if (charged) {
+        // One fee per match leg at the taker's execution price of that leg, floored per leg
+        // (each maker fill is its own exchange fill). [M: the venue may floor once per trade]
+        const fee = takerFee(taker.side, f.size as Size, f.takerPrice as Price, m.fees.rateBps, m.fees.exponent);
+        feeUsdc += fee.feeUsdc;
+        feeShares += fee.sharesWithheld;
+        feeWithheldUsdc += fee.usdcWithheld;
+      }
       touched.add(levelKey(mk.bid, mk.yesPrice));
       m.book.reduce(mk, f.size);
       mk.sizeMatched += f.size;
@@ -763,7 +821,9 @@ export class VenueEngine {
     taker.remaining -= takerSize;
     taker.sizeMatched += takerSize;
     taker.associateTrades.push(tradeId);
-    this.moveToPending(takerAcc, taker, takerSize, takerUsdc);
+    const takerFeeTotal: TakerFee =
+      feeUsdc === 0 ? NO_TAKER_FEE : { feeUsdc: feeUsdc as Usdc, sharesWithheld: feeShares as Size, usdcWithheld: feeWithheldUsdc as Usdc };
+    this.moveToPending(takerAcc, taker, takerSize, takerUsdc, takerFeeTotal);
 
     const first = plan[0] as PlannedFill;
     const last = plan[plan.length - 1] as PlannedFill;
@@ -775,6 +835,7 @@ export class VenueEngine {
       takerPrice: first.takerPrice as Price,
       takerSize,
       takerUsdc,
+      takerFee: takerFeeTotal,
       makers: legs,
       matchTime: now,
       lastUpdate: now,
@@ -833,7 +894,7 @@ export class VenueEngine {
       price: lp,
       side: taker.side,
       size: takerSize as Size,
-      feeRateBps: m.info.feeRateBps ?? 0,
+      feeRateBps: this.feeRateOf(m, true),
     });
     m.lastChange = now;
     this.emitBookChanges(new Map([[m, touched]]), "trade");
@@ -841,20 +902,33 @@ export class VenueEngine {
     return trade;
   }
 
-  /** A fill of `size` shares costing/yielding `usdc`: the order's reservation becomes pending. */
-  private moveToPending(acc: Account, o: Order, size: number, usdc: number): void {
+  /**
+   * A fill of `size` shares costing/yielding `usdc`: the order's reservation becomes pending. A
+   * taker's fee is withheld from what it receives (shares on a BUY, collateral on a SELL).
+   */
+  private moveToPending(acc: Account, o: Order, size: number, usdc: number, fee: TakerFee = NO_TAKER_FEE): void {
     const tokenAsset = this.tokenAsset(acc, o.tokenId);
     if (o.side === "BUY") {
       acc.collateral.reservedOpen -= usdc;
       acc.collateral.pendingOut += usdc;
       o.reserveLeft -= usdc;
-      tokenAsset.pendingIn += size;
+      tokenAsset.pendingIn += size - fee.sharesWithheld;
     } else {
       tokenAsset.reservedOpen -= size;
       tokenAsset.pendingOut += size;
       o.reserveLeft -= size;
-      acc.collateral.pendingIn += usdc;
+      acc.collateral.pendingIn += usdc - fee.usdcWithheld;
     }
+  }
+
+  /**
+   * `fee_rate_bps` a leg reports: on a fee market the rate that applied to it (the schedule's rate
+   * for the taker, 0 for makers, who pay nothing) [M: V2 reports the applied rate]; on a fee-free
+   * market the market's base fee as before (0 unless configured).
+   */
+  private feeRateOf(m: Market, taker: boolean): number {
+    if (m.fees.rateBps > 0) return taker ? m.fees.rateBps : 0;
+    return m.info.feeRateBps ?? 0;
   }
 
   /** The order is done (fully matched, dust, or killed remainder): release what it still reserves. */
@@ -1043,7 +1117,7 @@ export class VenueEngine {
     return this.requireMarket(conditionId).trades.map((t) => this.tradeView(t));
   }
 
-  private legView(o: Order, price: Price, size: number, usdc: number): TradeLeg {
+  private legView(o: Order, price: Price, size: number, usdc: number, fee: TakerFee | undefined): TradeLeg {
     const m = o.market;
     return {
       orderId: o.id,
@@ -1055,17 +1129,21 @@ export class VenueEngine {
       price,
       size: size as Size,
       usdc: usdc as Usdc,
-      feeRateBps: m.info.feeRateBps ?? 0,
+      feeRateBps: this.feeRateOf(m, fee !== undefined),
+      fee: fee ?? NO_TAKER_FEE,
     };
   }
 
   private tradeView(t: Trade): TradeView {
-    const makers: MakerLeg[] = t.makers.map((l) => ({ ...this.legView(l.order, l.price, l.size, l.usdc), matchType: l.matchType }));
+    const makers: MakerLeg[] = t.makers.map((l) => ({
+      ...this.legView(l.order, l.price, l.size, l.usdc, undefined),
+      matchType: l.matchType,
+    }));
     return {
       id: t.id,
       conditionId: t.market.info.conditionId,
       status: t.status,
-      taker: this.legView(t.taker, t.takerPrice, t.takerSize, t.takerUsdc),
+      taker: this.legView(t.taker, t.takerPrice, t.takerSize, t.takerUsdc, t.takerFee),
       makers,
       matchTime: t.matchTime,
       lastUpdate: t.lastUpdate,
@@ -1154,19 +1232,19 @@ export class VenueEngine {
   /** Every leg's debit and credit: [owner, asset key ("" = collateral), debit, credit]. */
   private movements(t: Trade): { acc: Account; asset: Asset; debit: number; credit: number }[] {
     const out: { acc: Account; asset: Asset; debit: number; credit: number }[] = [];
-    const add = (o: Order, size: number, usdc: number): void => {
+    const add = (o: Order, size: number, usdc: number, fee: TakerFee): void => {
       const acc = this.account(o.owner);
       const tok = this.tokenAsset(acc, o.tokenId);
       if (o.side === "BUY") {
         out.push({ acc, asset: acc.collateral, debit: usdc, credit: 0 });
-        out.push({ acc, asset: tok, debit: 0, credit: size });
+        out.push({ acc, asset: tok, debit: 0, credit: size - fee.sharesWithheld });
       } else {
         out.push({ acc, asset: tok, debit: size, credit: 0 });
-        out.push({ acc, asset: acc.collateral, debit: 0, credit: usdc });
+        out.push({ acc, asset: acc.collateral, debit: 0, credit: usdc - fee.usdcWithheld });
       }
     };
-    add(t.taker, t.takerSize, t.takerUsdc);
-    for (const l of t.makers) add(l.order, l.size, l.usdc);
+    add(t.taker, t.takerSize, t.takerUsdc, t.takerFee);
+    for (const l of t.makers) add(l.order, l.size, l.usdc, NO_TAKER_FEE);
     return out;
   }
 
@@ -1190,6 +1268,11 @@ export class VenueEngine {
       if (l.matchType === "MINT") t.market.locked += l.size;
       else if (l.matchType === "MERGE") t.market.locked -= l.size;
     }
+    // The fee collector receives what the taker's legs withheld.
+    const fee = t.takerFee;
+    t.market.feeUsdc += fee.usdcWithheld;
+    if (t.taker.outcome === "YES") t.market.feeYes += fee.sharesWithheld;
+    else t.market.feeNo += fee.sharesWithheld;
     t.txHash = `0x${this.ids.hex(32)}`;
     this.transition(t, "MINED");
     // V1 (reserveUnsettled = false) lets open orders outgrow the wallet once a trade settles: the

@@ -46,6 +46,7 @@ export type {
   BookSnapshot,
   CancelCause,
   CancelResult,
+  CollectedFees,
   EngineConfig,
   EngineEvent,
   EngineListener,

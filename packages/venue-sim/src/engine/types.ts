@@ -7,6 +7,7 @@
 import type {
   Clock,
   ConditionId,
+  FeeSchedule,
   MarketInfo,
   OrderId,
   OrderType,
@@ -14,6 +15,7 @@ import type {
   Price,
   Side,
   Size,
+  TakerFee,
   TickSize,
   TokenId,
   TradeId,
@@ -215,9 +217,15 @@ export interface TradeLeg {
   /** Execution price of this leg in its own token (a maker's own limit price). */
   readonly price: Price;
   readonly size: Size;
-  /** Collateral paid (BUY) or received (SELL) by this leg, micro-USDC. */
+  /** Collateral paid (BUY) or received (SELL) by this leg, micro-USDC, before any fee. */
   readonly usdc: Usdc;
+  /** `fee_rate_bps` on the wire: the rate that applied to this leg (taker: the schedule's; makers: 0) on a fee market, else the base fee. */
   readonly feeRateBps: number;
+  /**
+   * The fee this leg paid (taker only; NO_TAKER_FEE for makers and on fee-free markets): a BUY
+   * receives `size − fee.sharesWithheld` shares, a SELL `usdc − fee.usdcWithheld` collateral.
+   */
+  readonly fee: TakerFee;
 }
 
 export interface MakerLeg extends TradeLeg {
@@ -285,6 +293,8 @@ export type MarketStatus = "active" | "closed" | "resolved";
 
 export interface MarketView {
   readonly info: MarketInfo;
+  /** Taker fee schedule (`NO_FEES` on a fee-free market). */
+  readonly fees: FeeSchedule;
   /** Current tick (changes at runtime; `info.tickSize` is the initial one). */
   readonly tickSize: TickSize;
   readonly status: MarketStatus;
@@ -304,6 +314,13 @@ export interface AssetBalance {
   readonly pendingIn: number;
   /** What a new order may use. */
   readonly available: number;
+}
+
+/** Taker fees held by the venue's fee collector for one market (see `VenueEngine.collectedFees`). */
+export interface CollectedFees {
+  readonly usdc: Usdc;
+  readonly yesShares: Size;
+  readonly noShares: Size;
 }
 
 export interface OpenOrdersFilter {

@@ -157,6 +157,7 @@ export class OrderFlow {
       symbol: this.options.symbol,
       firstIndex: this.nextIndex++,
       negRisk: m.info.negRisk,
+      fees: m.fees,
     })[0];
     if (next === undefined) return;
     this.latestStart = next.startTime;

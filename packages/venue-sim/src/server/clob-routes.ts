@@ -123,7 +123,8 @@ function clobMarket(ctx: ClobContext, m: SimMarket) {
     game_start_time: null,
     seconds_delay: 0,
     fpmm: "",
-    maker_base_fee: 0,
+    // Base fees are caps the venue reports, not the charged rate (the engine charges `m.fees`). [M]
+    maker_base_fee: m.fees.rateBps > 0 ? (m.info.feeRateBps ?? 0) : 0,
     taker_base_fee: m.info.feeRateBps ?? 0,
     notifications_enabled: true,
     neg_risk: m.info.negRisk,
@@ -565,9 +566,10 @@ export function clobRoutes(ctx: ClobContext): Route[] {
           mts: tick / 10_000,
           mos: m.info.minOrderSize / 1_000_000,
           nr: m.info.negRisk,
-          mbf: 0,
+          mbf: m.fees.rateBps > 0 ? (m.info.feeRateBps ?? 0) : 0,
           tbf: m.info.feeRateBps ?? 0,
-          fd: { r: 0, e: 0, to: false },
+          // Fee details: rate (decimal), exponent, taker-only. [M: field meanings from the V2 client]
+          fd: m.fees.rateBps > 0 ? { r: m.fees.rateBps / 10_000, e: m.fees.exponent, to: true } : { r: 0, e: 0, to: false },
         });
       },
     },

@@ -68,10 +68,33 @@ function gammaMarket(ctx: GammaDataContext, m: SimMarket) {
     volumeNum: volume,
     liquidity: "0",
     liquidityNum: 0,
-    feesEnabled: (m.info.feeRateBps ?? 0) > 0,
-    makerBaseFee: 0,
-    takerBaseFee: m.info.feeRateBps ?? 0,
+    ...gammaFees(m),
     umaResolutionStatuses: "[]",
+  };
+}
+
+/**
+ * Gamma's fee fields as recorded on fee-enabled markets (`fixtures/nautilus_rust/gamma_market_sports_*`):
+ * `feesEnabled`, `feeType`, `makerBaseFee`/`takerBaseFee` (caps, 1000), and the `feeSchedule`
+ * {exponent, rate, rebateRate, takerOnly} the venue charges by. Fee-free markets carry
+ * `feesEnabled: false`, `feeType: null` and no schedule.
+ */
+function gammaFees(m: SimMarket) {
+  const base = m.info.feeRateBps ?? 0;
+  if (m.fees.rateBps <= 0) return { feesEnabled: base > 0, feeType: null, makerBaseFee: 0, takerBaseFee: base };
+  return {
+    feesEnabled: true,
+    // Recorded: "sports_fees_v2" on sports markets; the crypto name follows the pattern. [L]
+    feeType: "crypto_fees_v2",
+    makerBaseFee: base,
+    takerBaseFee: base,
+    feeSchedule: {
+      exponent: m.fees.exponent,
+      rate: m.fees.rateBps / 10_000,
+      // Informational: the sim pays no maker rebates (crypto rebate share per public docs). [L]
+      rebateRate: 0.2,
+      takerOnly: true,
+    },
   };
 }
 

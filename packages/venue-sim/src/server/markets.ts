@@ -3,10 +3,20 @@
  * ids, slugs, windows) plus the Gamma-side metadata the REST and `new_market` payloads need.
  */
 import { createHash } from "node:crypto";
-import { conditionId, type MarketInfo, type Size, type TickSize, tokenId } from "@mm/types";
+import { conditionId, type FeeSchedule, type MarketInfo, NO_FEES, type Size, type TickSize, tokenId } from "@mm/types";
+
+/**
+ * Base fee (bps) the venue reports on fee-enabled markets: `/fee-rate` `base_fee`, CLOB
+ * `taker_base_fee`/`maker_base_fee`, Gamma `takerBaseFee`/`makerBaseFee`. A cap, not the charged
+ * rate (POLYMARKET.md §8; recorded Gamma fee markets and live `/fee-rate` show 1000). [M]
+ */
+export const FEE_MARKET_BASE_FEE_BPS = 1000;
 
 export interface SimMarket {
+  /** `info.feeRateBps` is the base fee the venue reports (0, or FEE_MARKET_BASE_FEE_BPS on a fee market). */
   readonly info: MarketInfo;
+  /** Taker fee schedule charged by the engine (`NO_FEES` = a fee-free market). */
+  readonly fees: FeeSchedule;
   /** Gamma numeric id (string on the wire). */
   readonly gammaId: string;
   readonly questionId: string;
@@ -45,6 +55,8 @@ export interface MarketGenOptions {
   readonly firstIndex?: number;
   /** Neg-risk markets: orders must be signed against the Neg Risk CTF Exchange domain. */
   readonly negRisk?: boolean;
+  /** Taker fee schedule of every generated market (default `NO_FEES`). */
+  readonly fees?: FeeSchedule;
 }
 
 export function makeUpDownMarkets(o: MarketGenOptions): SimMarket[] {
@@ -53,6 +65,7 @@ export function makeUpDownMarkets(o: MarketGenOptions): SimMarket[] {
   const stagger = o.staggerMs ?? windowMs;
   const symbol = o.symbol ?? "BTCUSDT";
   const asset = symbol.replace(/USDT$/, "").toLowerCase();
+  const fees = o.fees ?? NO_FEES;
   for (let k = 0; k < o.count; k++) {
     const i = (o.firstIndex ?? 0) + k;
     const start = o.startTime + k * stagger;
@@ -75,8 +88,9 @@ export function makeUpDownMarkets(o: MarketGenOptions): SimMarket[] {
         endTime: end,
         active: true,
         closed: false,
-        feeRateBps: 0,
+        feeRateBps: fees.rateBps > 0 ? FEE_MARKET_BASE_FEE_BPS : 0,
       },
+      fees,
       gammaId: String(500_000 + i),
       questionId: `0x${hex(`question|${tag}`)}`,
       description: `This market resolves to "Up" if the ${symbol} price at the end of the window is greater than the price at its beginning, otherwise "Down".`,

@@ -1,5 +1,5 @@
 /** `startVenueSim`: the in-process start/stop handle (ephemeral loopback ports, funded test credentials). */
-import { type Clock, systemClock } from "@mm/types";
+import { type Clock, type FeeSchedule, isFeeSchedule, systemClock } from "@mm/types";
 import { OrderFlow, type FlowOptions } from "../flow/flow.js";
 import { makeUpDownMarkets } from "./markets.js";
 import { type TestCredentials, Venue, type VenueOptions, type VenueUrls } from "./venue.js";
@@ -14,6 +14,11 @@ export interface VenueSimOptions extends Omit<VenueOptions, "seed"> {
   readonly negRisk?: boolean;
   /** Simulated order flow (default on); an object tunes it. */
   readonly flow?: boolean | Partial<FlowOptions>;
+  /**
+   * Taker fee schedule of every market, the initial ones and those the flow rolls in (default
+   * none: nothing charged). E.g. `{ rateBps: 720, exponent: 1 }` for the crypto up/down markets.
+   */
+  readonly fees?: FeeSchedule;
 }
 
 export interface VenueSimHandle {
@@ -28,6 +33,11 @@ export interface VenueSimHandle {
 }
 
 export async function startVenueSim(options: VenueSimOptions = {}): Promise<VenueSimHandle> {
+  if (options.fees !== undefined && !isFeeSchedule(options.fees)) {
+    throw new RangeError(
+      `startVenueSim: invalid fee schedule ${JSON.stringify(options.fees)} (rateBps an integer in [0, 10000], exponent a whole number in [1, 8])`,
+    );
+  }
   const seed = options.seed ?? 1;
   const clock = options.clock ?? systemClock;
   const venue = new Venue({ ...options, seed, clock });
@@ -40,6 +50,7 @@ export async function startVenueSim(options: VenueSimOptions = {}): Promise<Venu
     windowMs,
     staggerMs: Math.max(60_000, Math.floor(windowMs / Math.max(1, options.markets ?? 3))),
     ...(options.negRisk !== undefined ? { negRisk: options.negRisk } : {}),
+    ...(options.fees !== undefined ? { fees: options.fees } : {}),
   })) {
     venue.addMarket(m);
   }

@@ -253,7 +253,7 @@ export class Venue {
 
   /** Registers a market with the engine; announces it with `new_market` to custom-feature sockets. */
   addMarket(m: SimMarket): void {
-    this.engine.addMarket(m.info);
+    this.engine.addMarket(m.info, m.fees);
     this.markets.set(m.info.conditionId, m);
     this.tokenToMarket.set(m.info.yes.tokenId, m);
     this.tokenToMarket.set(m.info.no.tokenId, m);
