@@ -122,6 +122,10 @@ interface MarketState {
   suspendedUntil: number;
   rejectedKeys: Set<string>;
   lastPlan: PlanResult | undefined;
+  /** What `lastPlan` was planned from (identity of the intent and metadata, and the numbers). */
+  planIntent: DesiredQuoteSet | undefined;
+  planInfo: MarketInfo | undefined;
+  readonly planKey: Float64Array;
   /** Whether the last pass could place (mode RUNNING, not suspended, tradable); a change forces a pass. */
   lastPlaceAllowed: boolean;
 }
@@ -585,8 +589,52 @@ export class ExecutorActor {
     pin.locked.yesBuy = lockedYesBuy;
     pin.locked.noBuy = lockedNoBuy;
     pin.locked.notional = lockedNotional;
+    // The Planner is a pure function of this input: with the same intent, market metadata and numbers
+    // as the last plan of this market (typically a pass after an ack, which changes only order
+    // states), the last plan is the answer.
+    const key = m.planKey;
+    const last = m.lastPlan;
+    const same =
+      last !== undefined &&
+      m.planIntent === intent &&
+      m.planInfo === m.info &&
+      key[0] === pin.yes.settled &&
+      key[1] === pin.yes.pending &&
+      key[2] === pin.yes.pendingOut &&
+      key[3] === pin.yes.reserved &&
+      key[4] === pin.no.settled &&
+      key[5] === pin.no.pending &&
+      key[6] === pin.no.pendingOut &&
+      key[7] === pin.no.reserved &&
+      key[8] === c.settled &&
+      key[9] === c.pending &&
+      key[10] === c.pendingOut &&
+      key[11] === c.reserved &&
+      key[12] === lockedYesBuy &&
+      key[13] === lockedNoBuy &&
+      key[14] === lockedNotional;
+    pin.intent = EMPTY_INTENT;
+    if (same) return last;
+    pin.intent = intent;
     const result = plan(pin);
     pin.intent = EMPTY_INTENT;
+    m.planIntent = intent;
+    m.planInfo = m.info;
+    key[0] = pin.yes.settled;
+    key[1] = pin.yes.pending;
+    key[2] = pin.yes.pendingOut;
+    key[3] = pin.yes.reserved;
+    key[4] = pin.no.settled;
+    key[5] = pin.no.pending;
+    key[6] = pin.no.pendingOut;
+    key[7] = pin.no.reserved;
+    key[8] = c.settled;
+    key[9] = c.pending;
+    key[10] = c.pendingOut;
+    key[11] = c.reserved;
+    key[12] = lockedYesBuy;
+    key[13] = lockedNoBuy;
+    key[14] = lockedNotional;
     return result;
   }
 
@@ -1594,6 +1642,9 @@ export class ExecutorActor {
       suspendedUntil: 0,
       rejectedKeys: new Set(),
       lastPlan: undefined,
+      planIntent: undefined,
+      planInfo: undefined,
+      planKey: new Float64Array(15),
       lastPlaceAllowed: false,
     };
     this.markets.set(info.conditionId, m);
