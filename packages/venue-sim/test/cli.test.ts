@@ -63,4 +63,69 @@ describe("CLI", () => {
     expect(await exit).toBe(0);
     expect(out.trim().split("\n")).toHaveLength(1);
   });
+
+  it("--taker-fee-bps / --fee-exponent give every market a fee schedule; out-of-range values are usage errors", async () => {
+    // an out-of-range rate exits 2 before binding anything (spawned alongside: each costs a tsx start-up)
+    const usageError = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(
+        process.execPath,
+        ["--conditions=@mm/source", "--import", "tsx", "src/cli.ts", "--no-flow", "--taker-fee-bps", "10001"],
+        {
+          cwd: pkgDir,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let e = "";
+      c.stderr.on("data", (d: Buffer) => {
+        e += d.toString();
+      });
+      c.once("exit", (code) => resolve({ code, stderr: e }));
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=@mm/source",
+        "--import",
+        "tsx",
+        "src/cli.ts",
+        "--port",
+        "0",
+        "--no-flow",
+        "--taker-fee-bps",
+        "720",
+        "--fee-exponent=2",
+      ],
+      { cwd: pkgDir, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ready line; stderr: ${err}`)), 15_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const nl = out.indexOf("\n");
+        if (nl >= 0) {
+          clearTimeout(t);
+          resolve(out.slice(0, nl));
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    const info = JSON.parse(line) as Record<string, string>;
+    const markets = (await (await fetch(`${info.gamma}/markets`)).json()) as Record<string, unknown>[];
+    expect(markets.length).toBeGreaterThan(0);
+    for (const m of markets) expect(m).toMatchObject({ feesEnabled: true, feeSchedule: { rate: 0.072, exponent: 2, takerOnly: true } });
+    const token = (JSON.parse(String(markets[0]!.clobTokenIds)) as string[])[0]!;
+    expect(await (await fetch(`${info.clob}/fee-rate?token_id=${token}`)).json()).toEqual({ base_fee: 1000 });
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+
+    const bad = await usageError;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--taker-fee-bps expects an integer in [0, 10000], got 10001");
+  });
 });

@@ -217,7 +217,7 @@ describe("engine properties (random order flow)", () => {
             charged += f.usdc + f.yesShares + f.noShares;
           }
         }),
-        { numRuns: 20 },
+        { numRuns: 15 },
       );
       expect(charged).toBeGreaterThan(0);
     });
