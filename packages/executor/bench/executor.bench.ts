@@ -12,7 +12,7 @@
  *   - `full`: the whole path with the executor's default (no-op) journal sink;
  *   - `journal`: the whole path with a journal sink retaining entries in a ring (the bot journals every
  *     entry; what its storage writer then does with an entry is storage's cost, not measured here).
- * Acks and fills (MATCHED then MINED every 10th frame) are the venue's work and run between frames,
+ * Acks and fills (MATCHED, MINED, CONFIRMED every 10th frame) are the venue's work and run between frames,
  * outside the timed section, so the executor always has orders to keep, cancel and replace.
  *
  * Executor only: intent → Planner → Reconciler → gateway actions through the real ExecutorActor with a
@@ -157,7 +157,7 @@ function world(journal?: JournalSink) {
       actor.results.post(r);
     }
   };
-  /** Every 10th intent a taker fills half of one resting order, MATCHED then MINED. */
+  /** Every 10th intent a taker fills half of one resting order: MATCHED, MINED, CONFIRMED. */
   const maybeFill = (i: number) => {
     if (i % 10 !== 5 || live.length === 0) return;
     const l = live[i % live.length]!;
@@ -170,7 +170,7 @@ function world(journal?: JournalSink) {
       tokenId: l.tokenId,
       side: l.side,
     };
-    const ev = (status: "MATCHED" | "MINED"): UserEvent => ({
+    const ev = (status: "MATCHED" | "MINED" | "CONFIRMED"): UserEvent => ({
       ...base,
       price: l.price as Price,
       size: size as Size,
@@ -182,6 +182,7 @@ function world(journal?: JournalSink) {
     });
     actor.userEvents.post(ev("MATCHED"));
     actor.userEvents.post(ev("MINED"));
+    actor.userEvents.post(ev("CONFIRMED"));
   };
   return { clock, gw, actor, answer, maybeFill };
 }

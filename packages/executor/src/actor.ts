@@ -186,6 +186,8 @@ function sameSide(a: DesiredQuoteSet["bids"], b: DesiredQuoteSet["bids"]): boole
 
 /** Terminal orders remembered (for late events) beyond which the oldest are forgotten. */
 const RETAINED_ORDERS = 1024;
+/** Orders forgotten at a time (compaction runs once this many more than `RETAINED_ORDERS` exist). */
+const COMPACT_BATCH = 64;
 
 const OPEN: ReadonlySet<WorkingOrderState> = new Set(["PENDING_NEW", "LIVE", "PENDING_CANCEL"]);
 const isOpen = (o: OrderRecord): boolean => OPEN.has(o.state);
@@ -234,6 +236,8 @@ export class ExecutorActor {
   private readonly ledger = new ReservationLedger();
   private readonly fills = new Map<string, FillRecord>();
   private readonly fillsByOrderId = new Map<OrderId, FillRecord[]>();
+  /** `fills.size` above which terminal fills are pruned (see `onFill`). */
+  private pruneFillsAt: number;
   private readonly orphans = new Map<OrderId, UserOrderEvent[]>();
   private orphanCount = 0;
   private readonly lastFillPrice = new Map<TokenId, number>();
@@ -282,6 +286,7 @@ export class ExecutorActor {
     this.journal = options.journal ?? noopJournal;
     this.journaling = this.journal !== noopJournal;
     this.hooks = options.hooks ?? {};
+    this.pruneFillsAt = this.config.maxRetainedFills;
     const position = (): Mutable<TokenPosition> => ({
       tokenId: "" as TokenId,
       settled: 0 as Size,
@@ -418,7 +423,7 @@ export class ExecutorActor {
     const markets = this.marketList;
     for (let i = 0; i < markets.length; i++) markets[i]!.dirty = true;
     // Orders end on messages (acks, fills, sync): forget old ones here, off the intent → order path.
-    if (this.orders.size > RETAINED_ORDERS) this.compact();
+    if (this.orders.size > RETAINED_ORDERS + COMPACT_BATCH) this.compact();
     this.refreshMode("event");
   }
 
@@ -1023,7 +1028,13 @@ export class ExecutorActor {
       else this.fillsByOrderId.set(f.orderId, [rec]);
       this.stats_.fills++;
       this.lastFillPrice.set(f.tokenId, f.price);
-      if (this.fills.size > this.config.maxRetainedFills) this.pruneFills();
+      if (this.fills.size > this.pruneFillsAt) {
+        this.pruneFills();
+        // Fills still in flight cannot be forgotten: when too many are (e.g. CONFIRMED never comes),
+        // try again only once as many more have come, so a fill never costs a sweep of all of them.
+        const max = this.config.maxRetainedFills;
+        this.pruneFillsAt = this.fills.size <= max ? max : 2 * this.fills.size;
+      }
     } else if (rec.size !== f.size || rec.side !== f.side || rec.tokenId !== f.tokenId) {
       this.anomaly("fill_changed", `${key}: first seen ${rec.side} ${rec.size} of ${rec.tokenId}, now ${f.side} ${f.size} of ${f.tokenId}`);
     }
@@ -1187,6 +1198,7 @@ export class ExecutorActor {
 
   /** Orphan events whose token has no unacked PLACE left: adopt live ones, drop the rest. */
   private resolveOrphans(): void {
+    if (this.orphans.size === 0) return;
     for (const [orderId, events] of this.orphans) {
       const token = events[0]!.tokenId;
       if (this.hasUnackedPlace(token)) continue;
@@ -1576,21 +1588,19 @@ export class ExecutorActor {
   /**
    * Forgets the oldest terminal, unreserved orders once there are more than `RETAINED_ORDERS` (late
    * events for them are then adopted or ignored). Runs on messages (acks, fills, sync), never on the
-   * intent → order path, and amortized: each call looks at a few of the oldest records and drops at
-   * most a few; only when far behind (open or still-reserved orders at the head) does it sweep all.
+   * intent → order path, and in small batches: each call looks at a bounded number of the oldest
+   * records; only when far behind (open or still-reserved orders at the head) does it sweep all.
    */
   private compact(): void {
     const orders = this.orders;
     if (orders.size <= RETAINED_ORDERS) return;
     const sweep = orders.size > 4 * RETAINED_ORDERS;
     let looked = 0;
-    let dropped = 0;
     for (const [id, o] of orders) {
       if (orders.size <= RETAINED_ORDERS) break;
-      if (!sweep && (looked++ >= 64 || dropped >= 8)) break;
+      if (!sweep && looked++ >= 4 * COMPACT_BATCH) break;
       if (!isOpen(o) && !this.ledger.get(id)) {
         orders.delete(id);
-        dropped++;
         if (o.orderId && this.byOrderId.get(o.orderId) === o) {
           this.byOrderId.delete(o.orderId);
           this.fillsByOrderId.delete(o.orderId);

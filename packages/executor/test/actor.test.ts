@@ -505,6 +505,37 @@ describe("ExecutorActor: bounded memory", () => {
   });
 });
 
+describe("ExecutorActor: bounded work per fill", () => {
+  it("fills that stay in flight are kept (never pruned), and pruning resumes once they are terminal", () => {
+    const h = new Harness({ collateral: 1_000 * SH, config: { maxRetainedFills: 3, resyncLookbackMs: 1_000 } });
+    const round = (k: number, confirm: boolean) => {
+      h.intent(k, [[3000 + k * 100, 10 * SH]], []);
+      pump(h);
+      h.venue.fill(h.venue.openOrders().length - 1, 1);
+      deliverAllUser(h);
+      // MINED only (CONFIRMED never comes yet), or all the way.
+      const live = h.venue.trades.filter((t) => t.status !== "CONFIRMED" && t.status !== "FAILED").length;
+      h.venue.advance(live - 1, 0);
+      if (confirm) h.venue.advance(live - 1, 0);
+      deliverAllUser(h);
+      h.clock.advance(120_000);
+      h.check(`round ${k}`);
+    };
+    for (let k = 1; k <= 6; k++) round(k, false);
+    // Six fills in flight: above the limit, none may be forgotten.
+    expect(h.actor.stats().retainedFills).toBe(6);
+    expect(position(h).settled).toBe(60 * SH);
+    // They all confirm; later fills prune them again.
+    while (h.venue.advance(0, 0));
+    deliverAllUser(h);
+    h.clock.advance(120_000);
+    for (let k = 7; k <= 10; k++) round(k, true);
+    expect(h.actor.stats().retainedFills).toBeLessThanOrEqual(4);
+    expect(position(h).settled).toBe(100 * SH);
+    expect(h.violations).toEqual([]);
+  });
+});
+
 describe("ExecutorActor: market metadata", () => {
   it("a market that closes is pulled: its orders are cancelled whatever the last intent said", () => {
     const h = new Harness();
