@@ -7,6 +7,8 @@
  *   mm-backtest import  --recorder-dir /data/pm --markets markets.json [--from ISO] [--to ISO] --out x.mmtape
  *   mm-backtest run     --tape session.(mmtape|jsonl) --config run.json [--seed N] [--out-dir out] [--cache-dir .bt-cache]
  *   mm-backtest parity  --tape x.mmtape --journal-db bot.sqlite --session RUN_ID --config run.json [--window-ms 5000] [--out parity.json]
+ *   mm-backtest parity  --segments /data/pm --journal-db bot.sqlite --session RUN_ID [--sim-config venue-sim.json]
+ *                       [--window-ms 1000] [--no-strip] [--out parity.json] [--out-dir out]
  *   mm-backtest sweep   --tape session.mmtape --config run.json --grid grid.json [--workers 2] [--out sweep.json]
  *
  * `run` writes summary.json, fills.jsonl and report.html into --out-dir and prints the summary.
@@ -22,7 +24,9 @@ import { runSweep } from "./sweep.js";
 import { generateSyntheticSession } from "./synthetic.js";
 import type { Tape } from "./tape.js";
 import { readJournalSession } from "./journal-input.js";
-import { runParity } from "./parity.js";
+import { formatParity, runParity } from "./parity.js";
+import { parityFromRecording } from "./parity-session.js";
+import { parseVenueSimSettings } from "./sim-params.js";
 import { tapeFromRecorder } from "./recorder-input.js";
 import {
   loadTapeCached,
@@ -70,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
       "journal-db": { type: "string" },
       session: { type: "string" },
       "window-ms": { type: "string" },
+      segments: { type: "string" },
+      "sim-config": { type: "string" },
+      "no-strip": { type: "boolean" },
     },
     strict: true,
   });
@@ -136,6 +143,43 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "parity": {
+      if (values.segments !== undefined) {
+        const entries = await readJournalSession(need(values["journal-db"], "journal-db"), need(values.session, "session"));
+        if (entries.length === 0) throw new UsageError(`no journal entries for session ${values.session}`);
+        const windowMs = Number(values["window-ms"] ?? "1000");
+        if (!(windowMs >= 0)) throw new UsageError("--window-ms must be ≥ 0");
+        const venueSim = parseVenueSimSettings(values["sim-config"] ? JSON.parse(readFileSync(values["sim-config"], "utf8")) : {});
+        const p = await parityFromRecording({
+          segmentsDir: values.segments,
+          journal: entries,
+          venueSim,
+          windowMs,
+          ...(values["no-strip"] ? { strip: false as const } : {}),
+        });
+        const text = `${JSON.stringify({ parity: p.report, strip: p.strip ?? null, notes: p.notes, import: p.importStats, summary: p.result.summary }, null, 2)}\n`;
+        if (values.out) writeFileSync(values.out, text);
+        if (values["out-dir"]) {
+          const outDir = resolve(values["out-dir"]);
+          mkdirSync(outDir, { recursive: true });
+          writeFileSync(join(outDir, "parity.json"), text);
+          writeFileSync(
+            join(outDir, "report.html"),
+            renderReport({
+              title: `Parity — session ${values.session}`,
+              summary: p.result.summary,
+              series: p.result.series,
+              fills: p.result.fills,
+              marketNames: p.markets.map((m) => m.question),
+              parity: p.report,
+              parityNotes: p.strip
+                ? { "own orders stripped": p.strip.orders, "own deltas forced": p.strip.forced }
+                : { "own orders": "not stripped" },
+            }),
+          );
+        }
+        process.stdout.write(`${formatParity(p.report)}\n`);
+        return 0;
+      }
       const tape = loadTape(need(values.tape, "tape"), values["cache-dir"]);
       const config = parseRunConfig(JSON.parse(readFileSync(need(values.config, "config"), "utf8")));
       const entries = await readJournalSession(need(values["journal-db"], "journal-db"), need(values.session, "session"));

@@ -85,9 +85,11 @@ export {
   fitLatency,
   latencyFromJournal,
   parityConfigFromSession,
+  parseVenueSimSettings,
   serviceTraceFromJournal,
   venueModelFromVenueSim,
   type SessionParameters,
   type VenueSimSettings,
+  VenueSimSettingsSchema,
 } from "./sim-params.js";
 export { parityFromRecording, type RecordedParity, type RecordedParityOptions } from "./parity-session.js";

@@ -7,6 +7,7 @@
  * markets and starting balances come from the journal's `start` entry.
  */
 import type { ExecutorConfigInput, JournalEntry } from "@mm/executor";
+import { z } from "zod";
 import { DEFAULT_ENGINE_CONFIG, type SettlementConfig } from "@mm/venue-sim";
 import type { ServiceTrace } from "./gateway.js";
 import type { LatencyConfig, LatencySpec } from "./latency.js";
@@ -18,6 +19,37 @@ export interface VenueSimSettings {
   readonly engine?: { readonly settlement?: Partial<SettlementConfig> };
   /** Fee rate of the markets, bps (venue-sim reports it on trades but charges nothing). */
   readonly feeRateBps?: number;
+}
+
+const SettlementSchema = z
+  .object({
+    minedDelayMs: z.number().min(0).max(3_600_000),
+    confirmedDelayMs: z.number().min(0).max(3_600_000),
+    retryDelayMs: z.number().min(0).max(3_600_000),
+    failProbability: z.number().min(0).max(1),
+    retryProbability: z.number().min(0).max(1),
+  })
+  .partial()
+  .strict();
+
+/** The simulator's settings from a JSON file: `startVenueSim` options (other keys are ignored). */
+export const VenueSimSettingsSchema = z.looseObject({
+  engine: z.looseObject({ settlement: SettlementSchema.optional() }).optional(),
+  feeRateBps: z.number().min(0).max(10_000).optional(),
+});
+
+/** Validates parsed JSON into `VenueSimSettings` (RangeError with the first problem). */
+export function parseVenueSimSettings(json: unknown): VenueSimSettings {
+  const r = VenueSimSettingsSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new RangeError(`sim config: ${i?.path.join(".") || "(root)"}: ${i?.message}`);
+  }
+  const settlement = r.data.engine?.settlement;
+  return {
+    ...(settlement !== undefined ? { engine: { settlement: settlement as Partial<SettlementConfig> } } : {}),
+    ...(r.data.feeRateBps !== undefined ? { feeRateBps: r.data.feeRateBps } : {}),
+  };
 }
 
 /** The venue model equivalent to a venue-sim configuration, and what it cannot mirror. */

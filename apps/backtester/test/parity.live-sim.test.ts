@@ -12,7 +12,7 @@
  * margin under what was measured (see the README's parity section), and a failure prints the
  * divergence table.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Size } from "@mm/types";
@@ -33,6 +33,13 @@ const SIM: VenueSimOptions = {
     tickAuto: { enabled: false },
   },
 };
+
+function liveRejects(journal: LiveSimSession["journal"]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of journal)
+    if (e.type === "gateway" && e.result.kind === "PLACE_REJECT") out[e.result.reason] = (out[e.result.reason] ?? 0) + 1;
+  return out;
+}
 
 /** Thresholds (measured over repeated runs; see the README). */
 const MIN_LIVE_FILLS = 12;
@@ -64,11 +71,22 @@ describe("parity with a recorded live sim session", () => {
     process.stdout.write(
       `parity (own orders stripped):\n${formatParity(parity.report)}\nstrip: ${JSON.stringify(parity.strip)}\n` +
         `without stripping: matched ${(raw.report.matched.fractionOfLive * 100).toFixed(1)} %, by cause ${JSON.stringify(raw.report.byCause)}\n` +
+        `backtest executor: rejects ${JSON.stringify(parity.result.executorStats.rejectsByReason)} modes ${JSON.stringify(parity.result.executorStats.modeTimeMs)}\n` +
+        `live executor: rejects ${JSON.stringify(liveRejects(session.journal))} modes ${JSON.stringify(session.journal.filter((e) => e.type === "mode").map((e) => (e as { to: string }).to))}\n` +
         `session wall ${session.wallMs} ms\n`,
     );
+    if (parity.report.matched.fractionOfLive < Number(process.env.PARITY_KEEP_BELOW ?? MIN_MATCHED_FRACTION)) {
+      // Keep what is needed to look into it: the segments and the journal.
+      keep = true;
+      writeFileSync(join(dir, "journal.json"), JSON.stringify({ journal: session.journal, markets: session.markets, simOpts: SIM }));
+      process.stdout.write(`below threshold: segments and journal kept in ${dir}\n`);
+    }
   }, 60_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let keep = false;
+  afterAll(() => {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("the live session really traded, and the recorder captured it", () => {
     expect(session.safetyTrips).toBe(0);
