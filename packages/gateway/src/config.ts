@@ -20,6 +20,11 @@ export interface RateLimitPolicy {
   readonly orderBucket: readonly WindowLimit[];
   /** Per-signer cancel bucket: 1 per order cancelled, N per batch of N. */
   readonly cancelBucket: readonly WindowLimit[];
+  /** Reads (SYNC and place verification). Unlike writes they are not planned ahead: every attempt waits for room. */
+  readonly getOrders: readonly WindowLimit[];
+  readonly getTrades: readonly WindowLimit[];
+  readonly getOrder: readonly WindowLimit[];
+  readonly getBalance: readonly WindowLimit[];
 }
 
 export interface RetryPolicy {
@@ -88,6 +93,13 @@ export const DEFAULT_RATE_LIMITS: RateLimitPolicy = {
     { limit: 3_000, windowMs: 10 * SEC },
     { limit: 30_000, windowMs: 10 * MIN },
   ],
+  // Published read limits (POLYMARKET.md §10): `/data/orders` 500, `/data/trades` 500, the
+  // "/trades, /orders, /order" ledger 900, `GET balance-allowance` 200 per 10 s. Authenticated reads
+  // are reported to throttle earlier in practice [M]: lower these if 429s show up on reads.
+  getOrders: [{ limit: 500, windowMs: 10 * SEC }],
+  getTrades: [{ limit: 500, windowMs: 10 * SEC }],
+  getOrder: [{ limit: 900, windowMs: 10 * SEC }],
+  getBalance: [{ limit: 200, windowMs: 10 * SEC }],
 };
 
 export const DEFAULT_POLICY: GatewayPolicy = {

@@ -70,6 +70,9 @@ export interface GatewayStats {
   throttled429: number;
   batchesPlaced: number;
   batchesCanceled: number;
+  /** Reads that waited for client rate-limit room (or a 429 pause), and the total wait. */
+  readsDelayed: number;
+  readDelayMs: number;
 }
 
 type Family = "order" | "cancel" | "read";
@@ -105,7 +108,7 @@ interface CallOptions {
   readonly maxAttempts?: number;
   /** Stop retrying (outcome `interrupted`) when a CANCEL_ALL clearing PLACEs was served meanwhile. */
   readonly abortOnCancelAll?: boolean;
-  /** Do not consult or charge the client limiter (CANCEL_ALL, reads). */
+  /** Do not consult or charge the client limiter (CANCEL_ALL, heartbeats). */
   readonly unlimited?: boolean;
   /** Limiter cost in the per-signer bucket. */
   readonly bucketCost?: number;
@@ -133,6 +136,8 @@ export class GatewayCore implements OrderGateway {
     throttled429: 0,
     batchesPlaced: 0,
     batchesCanceled: 0,
+    readsDelayed: 0,
+    readDelayMs: 0,
   };
 
   private readonly queue = new ActionQueue();
@@ -154,6 +159,10 @@ export class GatewayCore implements OrderGateway {
     readonly deleteOrders: LimiterSet;
     readonly orderBucket: LimiterSet;
     readonly cancelBucket: LimiterSet;
+    readonly getOrders: LimiterSet;
+    readonly getTrades: LimiterSet;
+    readonly getOrder: LimiterSet;
+    readonly getBalance: LimiterSet;
   };
 
   constructor(private readonly opts: GatewayCoreOptions) {
@@ -168,6 +177,10 @@ export class GatewayCore implements OrderGateway {
       deleteOrders: new LimiterSet(rl.deleteOrders),
       orderBucket: new LimiterSet(rl.orderBucket),
       cancelBucket: new LimiterSet(rl.cancelBucket),
+      getOrders: new LimiterSet(rl.getOrders),
+      getTrades: new LimiterSet(rl.getTrades),
+      getOrder: new LimiterSet(rl.getOrder),
+      getBalance: new LimiterSet(rl.getBalance),
     };
   }
 
@@ -408,6 +421,12 @@ export class GatewayCore implements OrderGateway {
         this.limits.deleteOrders.record(now, 1);
         this.limits.cancelBucket.record(now, bucketCost);
         break;
+      case "getOrders":
+      case "getTrades":
+      case "getOrder":
+      case "getBalance":
+        this.limits[route].record(now, 1);
+        break;
       default:
         break;
     }
@@ -425,6 +444,11 @@ export class GatewayCore implements OrderGateway {
         return Math.max(this.limits.deleteOrder.waitMs(now, 1, shed), this.limits.cancelBucket.waitMs(now, bucketCost, shed));
       case "deleteOrders":
         return Math.max(this.limits.deleteOrders.waitMs(now, 1, shed), this.limits.cancelBucket.waitMs(now, bucketCost, shed));
+      case "getOrders":
+      case "getTrades":
+      case "getOrder":
+      case "getBalance":
+        return this.limits[route].waitMs(now, 1, shed);
       default:
         return 0;
     }
@@ -438,9 +462,15 @@ export class GatewayCore implements OrderGateway {
       if (this.closed) return { kind: "aborted", sent: false };
       if (!o.unlimited) {
         const now = this.opts.clock.now();
-        // Retries (attempt > 1) must also respect the limiter and any 429 pause.
-        const w = Math.max(attempt > 1 ? this.limiterWait(req.route, now, cost) : 0, attempt > 1 ? this.pausedUntil[family] - now : 0);
+        // A write's first attempt was planned with room; its retries, and every read attempt, must
+        // wait for the limiter and any 429 pause.
+        const check = attempt > 1 || family === "read";
+        const w = Math.max(check ? this.limiterWait(req.route, now, cost) : 0, check ? this.pausedUntil[family] - now : 0);
         if (w > 0 && Number.isFinite(w)) {
+          if (family === "read") {
+            this.stats.readsDelayed++;
+            this.stats.readDelayMs += w;
+          }
           const served = await this.pause(w);
           if (served && o.abortOnCancelAll && this.policy.cancelAllClearsPlaces) return { kind: "interrupted" };
           if (this.closed) return { kind: "aborted", sent: false };
@@ -700,10 +730,7 @@ export class GatewayCore implements OrderGateway {
     for (let i = 0; i < this.policy.verify.attempts; i++) {
       if (this.closed) return { kind: "unknown", detail: "gateway closed during verification" };
       if (i > 0 || this.policy.verify.delayMs > 0) await this.pause(this.policy.verify.delayMs);
-      const o = await this.call(
-        { route: "getOrder", method: "GET", path: VENUE_PATHS.orderById(id) },
-        { idempotent: true, unlimited: true },
-      );
+      const o = await this.call({ route: "getOrder", method: "GET", path: VENUE_PATHS.orderById(id) }, { idempotent: true });
       if (o.kind === "ok" && isRecord(o.body) && typeof o.body.id === "string" && o.body.id.toLowerCase() === id.toLowerCase()) {
         const raw = typeof o.body.status === "string" ? o.body.status : "";
         const status = venueOrderStatus(raw);
@@ -728,10 +755,7 @@ export class GatewayCore implements OrderGateway {
     for (let page = 0; page < 20; page++) {
       const query: Record<string, string> = { after: String(Math.max(0, Math.floor(sentAt / 1000) - 60)) };
       if (cursor !== undefined) query.next_cursor = cursor;
-      const r = await this.call(
-        { route: "getTrades", method: "GET", path: VENUE_PATHS.trades, query },
-        { idempotent: true, unlimited: true },
-      );
+      const r = await this.call({ route: "getTrades", method: "GET", path: VENUE_PATHS.trades, query }, { idempotent: true });
       if (r.kind !== "ok" || !isRecord(r.body) || !Array.isArray(r.body.data)) return "error";
       for (const t of r.body.data) {
         if (!isRecord(t)) continue;
@@ -756,7 +780,7 @@ export class GatewayCore implements OrderGateway {
       this.post(this.failedResult(q.action, "invalid_order", "SYNC needs the gateway identity (api key, maker address)"));
       return;
     }
-    const r = await fetchSync(q.action, identity, this.syncBalancesEnabled, (req) => this.call(req, { idempotent: true, unlimited: true }));
+    const r = await fetchSync(q.action, identity, this.syncBalancesEnabled, (req) => this.call(req, { idempotent: true }));
     const at = this.opts.clock.now();
     if (r.ok) {
       this.post({ kind: "SYNC_RESULT", actionId: q.action.actionId, ...r.value, at });

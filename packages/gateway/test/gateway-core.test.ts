@@ -218,6 +218,37 @@ describe("GatewayCore: rate limits and batching", () => {
     expect(inbox.of("PLACE_ACK")).toHaveLength(23);
   });
 
+  it("reads wait for their own limits (a paginated SYNC never bursts past GET /data/trades' window), CANCEL_ALL unaffected", async () => {
+    const pages = 12;
+    const { clock, inbox, transport, core } = setup(
+      (req, n) => {
+        if (req.route === "getOrders") return json(200, { data: [], next_cursor: "LTE=" });
+        if (req.route === "getTrades") {
+          const page = Number(req.query?.next_cursor ?? "0");
+          return json(200, { data: [], next_cursor: page + 1 < pages ? String(page + 1) : "LTE=" });
+        }
+        return acceptAll(req, n);
+      },
+      { rateLimits: { getTrades: [{ limit: 4, windowMs: 1_000 }] } },
+    );
+    core.submit({ kind: "SYNC", actionId: 1, conditionIds: [], tradesSince: 0 });
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(transport.routes().filter((r) => r === "getTrades")).toHaveLength(4);
+    const t = clock.now();
+    core.submit({ kind: "CANCEL_ALL", actionId: 2, reason: "risk" });
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(transport.sent.find((s) => s.req.route === "cancelAll")?.at).toBe(t);
+    await settle(clock, core);
+    const times = transport.sent.filter((s) => s.req.route === "getTrades").map((s) => s.at);
+    expect(times).toHaveLength(pages);
+    for (const x of times) expect(times.filter((u) => u > x - 1_000 && u <= x).length).toBeLessThanOrEqual(4);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2_000);
+    expect(inbox.of("SYNC_RESULT")).toHaveLength(1);
+    expect(inbox.of("CANCEL_ALL_ACK")).toHaveLength(1);
+    expect(core.stats.readsDelayed).toBeGreaterThan(0);
+    expect(core.stats.readDelayMs).toBeGreaterThan(0);
+  });
+
   it("429 with Retry-After pauses the order family and retries the same PLACE", async () => {
     let n429 = 0;
     const { clock, inbox, transport, core } = setup((req, n) => {
