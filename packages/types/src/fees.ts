@@ -180,11 +180,43 @@ export function takerFee(side: Side, size: Size, price: Price, rateBps: number, 
   return { feeUsdc, sharesWithheld: takerFeeShares(size, price, rateBps, exponent), usdcWithheld: 0 as Usdc };
 }
 
+/** One match leg as the taker saw it: the size matched and the TAKER's execution price of that leg. */
+export interface TakerLeg {
+  readonly size: Size;
+  /** In the taker's token: for a complement leg (maker on the other token) this is 1 − the maker's price. */
+  readonly price: Price;
+}
+
+/**
+ * The taker fee of a trade that swept several maker legs: each leg charged at its own price and
+ * floored on its own (each maker fill is its own exchange fill), then summed — what the venue
+ * simulator charges. A wire `trade` gives the legs as `maker_orders[]` (`matched_amount`, `price`
+ * in the maker's token). Throws RangeError on out-of-domain input, like `takerFee`.
+ */
+export function takerFeeOfLegs(side: Side, legs: readonly TakerLeg[], rateBps: number, exponent = 1): TakerFee {
+  let feeUsdc = 0;
+  let shares = 0;
+  let usdcWithheld = 0;
+  for (const l of legs) {
+    const f = takerFee(side, l.size, l.price, rateBps, exponent);
+    feeUsdc += f.feeUsdc;
+    shares += f.sharesWithheld;
+    usdcWithheld += f.usdcWithheld;
+  }
+  if (feeUsdc === 0) return NO_TAKER_FEE;
+  return { feeUsdc: feeUsdc as Usdc, sharesWithheld: shares as Size, usdcWithheld: usdcWithheld as Usdc };
+}
+
 /**
  * The fee of one of OUR fills as the user feed reports it: zero for a MAKER leg; for a TAKER leg
  * the fee at the fill's `price` and `size` with the reported `feeRateBps` and the market's
  * `exponent` (1 unless the market's fee schedule says otherwise). The wire rate is untrusted, so
  * an out-of-domain rate is a typed error, never a throw.
+ *
+ * A taker fill that swept several price levels reports one `price` (the first leg's) and the total
+ * `size`; the venue charges each leg at its own price, so for such fills this is an estimate (exact
+ * for one-leg and one-price trades): use `takerFeeOfLegs` when the legs are at hand, and let the
+ * venue's balance be the authority.
  */
 export function fillFee(
   fill: Pick<UserFillEvent, "role" | "side" | "size" | "price" | "feeRateBps">,

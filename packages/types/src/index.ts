@@ -152,9 +152,11 @@ export {
   parseFeeRate,
   parseFeeSchedule,
   takerFee,
+  takerFeeOfLegs,
   takerFeeShares,
   takerFeeUsdc,
   type FeeError,
   type FeeSchedule,
   type TakerFee,
+  type TakerLeg,
 } from "./fees.js";

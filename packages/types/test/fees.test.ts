@@ -14,6 +14,7 @@ import {
   type Size,
   size,
   takerFee,
+  takerFeeOfLegs,
   takerFeeShares,
   takerFeeUsdc,
   usdc,
@@ -83,6 +84,24 @@ describe("takerFeeUsdc / takerFeeShares: worked numbers", () => {
     expect(() => takerFeeUsdc(size("1"), price("0.5"), 720, 0)).toThrow(RangeError);
     expect(() => takerFeeUsdc(size("1"), price("0.5"), 720, 1.5)).toThrow(RangeError);
     expect(() => takerFeeUsdc(size("1"), price("0.5"), 720, MAX_FEE_EXPONENT + 1)).toThrow(RangeError);
+  });
+});
+
+describe("takerFeeOfLegs (a sweep across levels)", () => {
+  it("charges each leg at its own price, floors each leg, and sums", () => {
+    // 10 @ 0.50 → 0.18; 7 @ 0.53 → 7 × 0.072 × 0.53 × 0.47 = 0.1255464 → 0.12554
+    const legs = [
+      { size: size("10"), price: price("0.5") },
+      { size: size("7"), price: price("0.53") },
+    ];
+    expect(takerFeeOfLegs("SELL", legs, 720)).toEqual({ feeUsdc: usdc("0.30554"), sharesWithheld: 0, usdcWithheld: usdc("0.30554") });
+    const buy = takerFeeOfLegs("BUY", legs, 720);
+    // 0.18 / 0.5 = 0.36; 0.12554 / 0.53 = 0.236868 (rounded up)
+    expect(buy).toEqual({ feeUsdc: usdc("0.30554"), sharesWithheld: size("0.596868"), usdcWithheld: 0 });
+    // one price for the whole size (what an aggregated taker fill reports) differs: an estimate only
+    expect(takerFeeUsdc(size("17"), price("0.5"), 720)).toBe(usdc("0.306"));
+    expect(takerFeeOfLegs("BUY", [], 720)).toBe(NO_TAKER_FEE);
+    expect(takerFeeOfLegs("BUY", legs, 0)).toBe(NO_TAKER_FEE);
   });
 });
 

@@ -3,7 +3,18 @@
  * SELL), per match leg at that leg's price, complement matches included; makers never pay; pending
  * and settled balances stay consistent; FAILED credits nothing; fee-free markets are unchanged.
  */
-import { type FeeSchedule, NO_FEES, NO_TAKER_FEE, price, size, takerFeeShares, takerFeeUsdc, type Usdc, usdc } from "@mm/types";
+import {
+  type FeeSchedule,
+  NO_FEES,
+  NO_TAKER_FEE,
+  price,
+  size,
+  takerFeeOfLegs,
+  takerFeeShares,
+  takerFeeUsdc,
+  type Usdc,
+  usdc,
+} from "@mm/types";
 import { describe, expect, it } from "vitest";
 import { VenueEngine } from "../src/engine/index.js";
 import { type Harness, marketInfo, ofKind, place, placed } from "./engine-fixtures.js";
@@ -107,6 +118,14 @@ describe("taker fees: who pays what", () => {
     const feeShares = legs.reduce((s, [sz, p]) => s + takerFeeShares(sz, p, 720), 0);
     const t = ofKind(h.events, "trade")[0]!.trade;
     expect(t.taker.fee).toEqual({ feeUsdc, sharesWithheld: feeShares, usdcWithheld: 0 });
+    // the shared helper over the wire legs (maker price = taker price on same-token legs) agrees
+    expect(
+      takerFeeOfLegs(
+        "BUY",
+        t.makers.map((l) => ({ size: l.size, price: l.price })),
+        720,
+      ),
+    ).toEqual(t.taker.fee);
     h.clock.advance(SETTLE_MS);
     expect(bal(h, "taker", "YES").balance).toBe(START_SHARES + size("17") - feeShares);
     expect(bal(h, "taker", "COLLATERAL").balance).toBe(START_USDC - usdc("5") - usdc("3.71"));
