@@ -82,6 +82,43 @@ const remainingOf = (o: WorkingOrder): number => Math.max(0, o.originalSize - o.
  * Scratch of `reconcile` (which stays pure: nothing survives a call, the output depends only on the
  * input). Synchronous and non-reentrant, so one set serves every call without allocating per call.
  */
+/**
+ * The per-token part of the budget (sellable, buy room) of the tokens this call touches (a market has
+ * two), read once from the budget's maps and written back once at the end: a string-keyed map lookup
+ * per check and per placement is most of a reconcile's cost.
+ */
+class TokenBudget {
+  readonly tokens: (TokenId | undefined)[] = [];
+  readonly sellable: number[] = [];
+  readonly buyRoom: number[] = [];
+  private readonly sellable0: number[] = [];
+  private readonly buyRoom0: number[] = [];
+  n = 0;
+  index(budget: PlaceBudget, token: TokenId): number {
+    for (let i = 0; i < this.n; i++) if (this.tokens[i] === token) return i;
+    const i = this.n++;
+    this.tokens[i] = token;
+    const s = budget.sellable.get(token) ?? 0;
+    const r = budget.buyRoom.get(token) ?? 0;
+    this.sellable[i] = s;
+    this.sellable0[i] = s;
+    this.buyRoom[i] = r;
+    this.buyRoom0[i] = r;
+    return i;
+  }
+  /** Stores what changed (as the placements did one by one) and lets go of the tokens. */
+  writeBack(budget: PlaceBudget): void {
+    for (let i = 0; i < this.n; i++) {
+      const t = this.tokens[i]!;
+      if (this.sellable[i] !== this.sellable0[i]) budget.sellable.set(t, this.sellable[i]!);
+      if (this.buyRoom[i] !== this.buyRoom0[i]) budget.buyRoom.set(t, this.buyRoom[i]!);
+      this.tokens[i] = undefined;
+    }
+    this.n = 0;
+  }
+}
+const tokenBudget = new TokenBudget();
+
 let handledScratch = new Uint8Array(64);
 let candScratch = new Int32Array(64);
 
@@ -100,6 +137,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
   const handled = handledScratch;
   const cands = candScratch;
+  tokenBudget.n = 0;
   for (let i = 0; i < n; i++) handled[i] = 0;
   // Tokens with a SELL being cancelled (law H) and the orders to place: small, usually empty.
   const sellCancelling: TokenId[] = [];
@@ -140,7 +178,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     let covered = 0;
     if (nc > 0) {
-      const backed = order.side === "BUY" || (budget.sellable.get(order.tokenId) ?? 0) >= 0;
+      const backed = order.side === "BUY" || tokenBudget.sellable[tokenBudget.index(budget, order.tokenId)]! >= 0;
       const allowed = size + (backed ? Math.floor(size * (input.oversizeTolerance ?? 0)) : 0);
       for (let c = 0; c < nc; c++) {
         const o = working[cands[c]!]!;
@@ -173,23 +211,25 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   for (let i = 0; i < gaps.length; i++) {
     const order = gaps[i]!;
     const gap = order.size;
-    const reason = placeBlock(input, order, gap, sellCancelling);
+    const t = tokenBudget.index(budget, order.tokenId);
+    const reason = placeBlock(input, order, gap, sellCancelling, t);
     if (reason !== undefined) {
       deferred.push({ order, reason });
       continue;
     }
     if (order.side === "SELL") {
-      budget.sellable.set(order.tokenId, (budget.sellable.get(order.tokenId) ?? 0) - gap);
+      tokenBudget.sellable[t] = tokenBudget.sellable[t]! - gap;
       budget.notionalRoom -= buyCost(order.price, gap);
     } else {
       const cost = buyCost(order.price, gap);
       budget.freeCollateral -= cost;
       budget.notionalRoom -= cost;
-      budget.buyRoom.set(order.tokenId, (budget.buyRoom.get(order.tokenId) ?? 0) - gap);
+      tokenBudget.buyRoom[t] = tokenBudget.buyRoom[t]! - gap;
       budget.grossRoom -= gap;
     }
     places.push(order);
   }
+  tokenBudget.writeBack(budget);
   return { cancels, places, kept, awaitingAck, deferred };
 }
 
@@ -214,7 +254,13 @@ function withSize(o: PlannedOrder, size: number): PlannedOrder {
   };
 }
 
-function placeBlock(input: ReconcileInput, order: PlannedOrder, size: number, sellCancelling: readonly TokenId[]): DeferReason | undefined {
+function placeBlock(
+  input: ReconcileInput,
+  order: PlannedOrder,
+  size: number,
+  sellCancelling: readonly TokenId[],
+  t: number,
+): DeferReason | undefined {
   const { budget } = input;
   if (!input.placeAllowed) return "placing_disabled";
   if (
@@ -226,11 +272,11 @@ function placeBlock(input: ReconcileInput, order: PlannedOrder, size: number, se
   const notional = buyCost(order.price, size);
   if (order.side === "SELL") {
     if (sellCancelling.includes(order.tokenId)) return "sell_cancel_pending";
-    if (size > (budget.sellable.get(order.tokenId) ?? 0)) return "inventory_held";
+    if (size > tokenBudget.sellable[t]!) return "inventory_held";
     if (notional > budget.notionalRoom) return "risk_held";
     return undefined;
   }
   if (notional > budget.freeCollateral) return "collateral_held";
-  if (size > (budget.buyRoom.get(order.tokenId) ?? 0) || size > budget.grossRoom || notional > budget.notionalRoom) return "risk_held";
+  if (size > tokenBudget.buyRoom[t]! || size > budget.grossRoom || notional > budget.notionalRoom) return "risk_held";
   return undefined;
 }

@@ -84,6 +84,16 @@ export function validateBandsStrategyConfig(c: BandsStrategyConfig): string[] {
 
 /** Pure: the bands strategy's answer. */
 export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig): DesiredQuoteSet {
+  return bandsQuote(inputs, c, ladderLevels(c));
+}
+
+const ladderLevels = (c: BandsStrategyConfig): LadderLevel[] => c.bands.map((b) => ({ offset: b.distance, size: b.size }));
+
+/** The reason of a plain two-sided quote (shared: it carries nothing per call). */
+const QUOTING: DesiredQuoteSet["reason"] = Object.freeze({ code: "quoting" });
+
+/** `computeBandsQuote` with the config's ladder levels built once (they depend on the config only). */
+function bandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig, levels: readonly LadderLevel[]): DesiredQuoteSet {
   const { market, now } = inputs;
   if (market.closed || !market.active)
     return pulledQuoteSet(inputs, "pulled_market_closed", market.closed ? "market closed" : "market inactive");
@@ -107,7 +117,6 @@ export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig
   const center = mid - skew;
   const withholdBids = exposure >= c.maxLongShares;
   const withholdAsks = -exposure >= c.maxShortShares;
-  const levels: LadderLevel[] = c.bands.map((b) => ({ offset: b.distance, size: b.size }));
   const ladder = buildLadder({
     bidTop: withholdBids ? undefined : center,
     askTop: withholdAsks ? undefined : center,
@@ -130,7 +139,7 @@ export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig
     seq: inputs.seq,
     createdAt: now,
     // Plain quoting carries no detail (hot path); the center is in `fairValue`.
-    reason: code === "quoting" ? { code } : { code, detail: `mid ${mid} skew ${skew.toFixed(1)} (exposure ${exposure.toFixed(2)} shares)` },
+    reason: code === "quoting" ? QUOTING : { code, detail: `mid ${mid} skew ${skew.toFixed(1)} (exposure ${exposure.toFixed(2)} shares)` },
     fairValue: mid,
   };
 }
@@ -139,5 +148,6 @@ export function makeBandsStrategy(options: Partial<BandsStrategyConfig> = {}): S
   const config: BandsStrategyConfig = { ...DEFAULT_BANDS_STRATEGY_CONFIG, ...options };
   const problems = validateBandsStrategyConfig(config);
   if (problems.length > 0) throw new RangeError(`invalid bands strategy config: ${problems.join("; ")}`);
-  return { name: "bands", config, quote: (inputs) => computeBandsQuote(inputs, config) };
+  const levels = ladderLevels(config);
+  return { name: "bands", config, quote: (inputs) => bandsQuote(inputs, config, levels) };
 }
