@@ -4,7 +4,21 @@
  * run. The two event streams are folded into digests that must be identical.
  */
 import { type BenchSpec, defineBenches } from "@mm/bench";
-import { conditionId, ManualClock, type MarketInfo, type OrderType, type Price, type Side, type Size, tokenId, type Usdc } from "@mm/types";
+import {
+  conditionId,
+  type FeeSchedule,
+  ManualClock,
+  type MarketInfo,
+  NO_FEES,
+  type OrderType,
+  type Price,
+  PRICE_SCALE,
+  type Side,
+  type Size,
+  takerFeeOfLegs,
+  tokenId,
+  type Usdc,
+} from "@mm/types";
 import { type EngineEvent, SeededRng, VenueEngine } from "../src/engine/index.js";
 
 const INFO: MarketInfo = {
@@ -64,10 +78,10 @@ export function makeFlow(n: number, seed: number): Op[] {
   return ops;
 }
 
-function makeEngine(core: "dense" | "naive"): { engine: VenueEngine; clock: ManualClock } {
+function makeEngine(core: "dense" | "naive", fees: FeeSchedule = NO_FEES): { engine: VenueEngine; clock: ManualClock } {
   const clock = new ManualClock(1_700_000_000_000);
   const engine = new VenueEngine({ clock, config: { seed: 99 }, experimental_bookCore: core });
-  engine.addMarket(INFO);
+  engine.addMarket(INFO, fees);
   for (const o of OWNERS) {
     engine.deposit(o, 1_000_000_000_000 as Usdc);
     engine.split(o, INFO.conditionId, 400_000_000_000 as Size);
@@ -117,8 +131,9 @@ function digestOf(events: EngineEvent[]): { hash: number; trades: number; legs: 
 export function replay(
   core: "dense" | "naive",
   ops: readonly Op[],
-): { seconds: number; digest: ReturnType<typeof digestOf>; resting: number } {
-  const { engine, clock } = makeEngine(core);
+  fees: FeeSchedule = NO_FEES,
+): { seconds: number; digest: ReturnType<typeof digestOf>; resting: number; events: EngineEvent[] } {
+  const { engine, clock } = makeEngine(core, fees);
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));
   // what a client remembers: its own recent order ids (cancels of filled ones land in not_canceled)
@@ -147,7 +162,7 @@ export function replay(
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const resting = OWNERS.reduce((s, o) => s + engine.openOrders(o).length, 0);
-  return { seconds, digest: digestOf(events), resting };
+  return { seconds, digest: digestOf(events), resting, events };
 }
 
 const engineThroughput: BenchSpec = {
@@ -181,4 +196,45 @@ const engineThroughput: BenchSpec = {
   },
 };
 
-export default defineBenches([engineThroughput]);
+const CRYPTO_FEES: FeeSchedule = { rateBps: 720, exponent: 1 };
+
+/** Taker fees charged on every match leg cost little: same flow with and without a fee schedule. */
+const feeOverhead: BenchSpec = {
+  name: "venue-sim/engine orders matched with taker fees",
+  unit: "orders/s",
+  better: "higher",
+  // value = with fees, baseline = the same flow on a fee-free market; fees may cost ≤ 25 %.
+  target: { minRatio: 0.75, minValue: 10_000 },
+  measure(ctx) {
+    const n = ctx.n(40_000, 400);
+    const ops = makeFlow(n, 2025);
+    const orders = ops.filter((o) => o.k === "place").length;
+    replay("dense", ops.slice(0, Math.min(ops.length, 2_000)), CRYPTO_FEES); // warm-up
+    const free = replay("dense", ops);
+    const charged = replay("dense", ops, CRYPTO_FEES);
+    // Fees never change matching (funds are ample): identical trades, books and statuses.
+    if (free.digest.hash !== charged.digest.hash) throw new Error("a fee schedule changed the matching");
+    // Every taker fee equals the shared helper over the trade's legs, in the taker's token.
+    let feeUsdc = 0;
+    for (const e of charged.events) {
+      if (e.kind !== "trade" || e.previousStatus !== undefined) continue;
+      const t = e.trade;
+      const legs = t.makers.map((l) => ({
+        size: l.size,
+        price: (l.matchType === "NORMAL" ? l.price : PRICE_SCALE - l.price) as Price,
+      }));
+      const want = takerFeeOfLegs(t.taker.side, legs, CRYPTO_FEES.rateBps, CRYPTO_FEES.exponent);
+      if (JSON.stringify(want) !== JSON.stringify(t.taker.fee))
+        throw new Error(`trade ${t.id}: fee ${JSON.stringify(t.taker.fee)} ≠ ${JSON.stringify(want)}`);
+      feeUsdc += t.taker.fee.feeUsdc;
+    }
+    if (!ctx.smoke && feeUsdc === 0) throw new Error("the flow charged no fee");
+    return {
+      value: orders / charged.seconds,
+      baseline: orders / free.seconds,
+      details: { orders, trades: charged.digest.trades, makerLegs: charged.digest.legs, feeUsdc, crossChecked: true },
+    };
+  },
+};
+
+export default defineBenches([engineThroughput, feeOverhead]);
