@@ -189,7 +189,7 @@ export class GatewayCore implements OrderGateway {
     const now = this.opts.clock.now();
     this.stats.submitted++;
     if (this.closed) {
-      queueMicrotask(() => this.post(this.failedResult(action, "unknown", GATEWAY_CLOSED)));
+      queueMicrotask(() => this.post(this.failedResult(action, "not_sent", GATEWAY_CLOSED)));
       return;
     }
     switch (action?.kind) {
@@ -198,7 +198,7 @@ export class GatewayCore implements OrderGateway {
         if (cleared.length > 0) {
           this.stats.placesCleared += cleared.length;
           queueMicrotask(() => {
-            for (const q of cleared) this.post(this.placeReject(q.action, "unknown", CLEARED_BY_CANCEL_ALL));
+            for (const q of cleared) this.post(this.placeReject(q.action, "not_sent", CLEARED_BY_CANCEL_ALL));
           });
         }
         break;
@@ -248,7 +248,7 @@ export class GatewayCore implements OrderGateway {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const q of this.queue.drain()) this.post(this.failedResult(q.action, "unknown", GATEWAY_CLOSED));
+    for (const q of this.queue.drain()) this.post(this.failedResult(q.action, "not_sent", GATEWAY_CLOSED));
     this.abort.abort();
     this.sleeper.wake();
     await this.whenIdle();
@@ -682,13 +682,13 @@ export class GatewayCore implements OrderGateway {
         for (const x of signed) this.post(this.placeReject(x.q.action, out.reason, `not placed: ${out.message}`, x.s.orderId));
         return;
       case "interrupted":
-        for (const x of signed) this.post(this.placeReject(x.q.action, "unknown", CLEARED_BY_CANCEL_ALL, x.s.orderId));
+        for (const x of signed) this.post(this.placeReject(x.q.action, "not_sent", CLEARED_BY_CANCEL_ALL, x.s.orderId));
         this.stats.placesCleared += signed.length;
         return;
       case "aborted":
         for (const x of signed) {
           if (out.sent) this.unknown(x.q.action, "aborted by shutdown while in flight");
-          else this.post(this.placeReject(x.q.action, "unknown", GATEWAY_CLOSED, x.s.orderId));
+          else this.post(this.placeReject(x.q.action, "not_sent", GATEWAY_CLOSED, x.s.orderId));
         }
         return;
       case "ambiguous":
@@ -839,7 +839,7 @@ export class GatewayCore implements OrderGateway {
         return;
       case "aborted":
         if (out.sent) this.unknown(action, "aborted by shutdown while in flight");
-        else this.post(this.failedResult(action, "unknown", GATEWAY_CLOSED));
+        else this.post(this.failedResult(action, "not_sent", GATEWAY_CLOSED));
         return;
       case "interrupted":
         this.post(this.failedResult(action, "unknown", "interrupted"));

@@ -48,7 +48,7 @@ describe("GatewayCore: queue and CANCEL_ALL", () => {
     expect(placedIds(transport.sent.map((s) => s.req))).toEqual(["c102"]);
     const rejects = inbox.of("PLACE_REJECT");
     expect(rejects.map((r) => r.actionId)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    expect(rejects.every((r) => r.message.startsWith(CLEARED_BY_CANCEL_ALL))).toBe(true);
+    expect(rejects.every((r) => r.message.startsWith(CLEARED_BY_CANCEL_ALL) && r.reason === "not_sent")).toBe(true);
     expect(inbox.of("CANCEL_ALL_ACK")).toHaveLength(1);
     expect(inbox.of("PLACE_ACK").map((a) => a.actionId)).toEqual([102]);
   });
@@ -78,7 +78,7 @@ describe("GatewayCore: queue and CANCEL_ALL", () => {
     core.submit({ kind: "CANCEL_ALL", actionId: 2, reason: "x" });
     await settle(clock, core);
     expect(transport.routes()).toEqual(["postOrder", "cancelAll"]);
-    expect(inbox.of("PLACE_REJECT")[0]!.message).toBe(CLEARED_BY_CANCEL_ALL);
+    expect(inbox.of("PLACE_REJECT")[0]).toMatchObject({ message: CLEARED_BY_CANCEL_ALL, reason: "not_sent" });
   });
 
   it("a CANCEL_ALL arriving while the worker waits for rate-limit room runs at once, and clears the waiting PLACEs", async () => {

@@ -62,6 +62,8 @@ export type RejectReason =
   | "not_found"
   | "invalid_order"
   | "server_error"
+  /** Never sent to the venue (cleared by a CANCEL_ALL, or the gateway closed first): certainly not there. */
+  | "not_sent"
   | "unknown";
 
 /** Venue status of an accepted order: resting, filled on entry, held (sports delay), or placed after a failed delay. */
