@@ -63,6 +63,7 @@ export {
   compareFills,
   formatParity,
   journalInputs,
+  notRunningPeriods,
   runParity,
   type CompareOptions,
   type ParityOptions,

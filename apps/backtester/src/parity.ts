@@ -11,7 +11,7 @@
  *   order-entry / cancel / market-data timing, or a reject);
  * - simulated fills with no live counterpart: `sim_only` (the model filled where live did not).
  */
-import type { JournalEntry } from "@mm/executor";
+import { type JournalEntry, type JournalSink, MemoryJournal } from "@mm/executor";
 import { type DesiredQuoteSet, type MarketInfo, PRICE_SCALE, type Side, type TokenId, type TradeStatus } from "@mm/types";
 import { type BacktestConfig, type BacktestResult, runBacktest, type TimedIntent } from "./run.js";
 import type { FillRecord } from "./summary.js";
@@ -73,6 +73,8 @@ export interface Divergence {
   readonly price: number;
   /** micro-shares not matched */
   readonly size: number;
+  /** Which executor was not RUNNING (STOP / COOLDOWN / RESYNC) at the time, if one was. */
+  readonly notRunning?: "live" | "backtest";
 }
 
 export interface ParityReport {
@@ -82,6 +84,11 @@ export interface ParityReport {
   readonly matched: { readonly shares: number; readonly fractionOfLive: number; readonly meanLagMs: number };
   /** Unmatched shares by cause. */
   readonly byCause: Readonly<Record<DivergenceCause, number>>;
+  /**
+   * Divergent shares (any cause) that happened while the live or the backtest executor was not
+   * RUNNING: a venue reject or resync on one side only put it in COOLDOWN / RESYNC / STOP.
+   */
+  readonly whileNotRunning: { readonly live: number; readonly backtest: number };
   /** The first divergences, time-ordered (at most 100). */
   readonly divergences: readonly Divergence[];
 }
@@ -104,6 +111,27 @@ export interface CompareOptions {
    * its complement routing of the moment (reduce-first from inventory). Needs the markets.
    */
   readonly markets?: readonly MarketInfo[];
+  /** Periods [from, to) in which each executor was not RUNNING (from the journals' mode entries). */
+  readonly notRunning?: {
+    readonly live: readonly (readonly [number, number])[];
+    readonly backtest: readonly (readonly [number, number])[];
+  };
+}
+
+/** Periods [from, to) a journal's executor spent outside RUNNING (open at the end: to = +∞). */
+export function notRunningPeriods(entries: readonly JournalEntry[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from: number | undefined;
+  for (const e of entries) {
+    if (e.type !== "mode") continue;
+    if (e.to !== "RUNNING" && from === undefined) from = e.at;
+    else if (e.to === "RUNNING" && from !== undefined) {
+      out.push([from, e.at]);
+      from = undefined;
+    }
+  }
+  if (from !== undefined) out.push([from, Number.POSITIVE_INFINITY]);
+  return out;
 }
 
 /** A function giving the comparison key of (token, side, price): YES-space with markets, else literal. */
@@ -142,6 +170,14 @@ export function compareFills(
   const spans = simOrders.map((s) => ({ s, k: key(s.tokenId, s.side, s.price) }));
   const divergences: Divergence[] = [];
   const byCause: Record<DivergenceCause, number> = { settlement: 0, queue: 0, latency: 0, sim_only: 0 };
+  const within = (ps: readonly (readonly [number, number])[] | undefined, t: number): boolean =>
+    ps?.some(([a, b]) => a <= t && t < b) ?? false;
+  const whileNotRunning = { live: 0, backtest: 0 };
+  const push = (d: Divergence): void => {
+    const side = within(o.notRunning?.live, d.time) ? "live" : within(o.notRunning?.backtest, d.time) ? "backtest" : undefined;
+    if (side !== undefined) whileNotRunning[side] += d.size;
+    divergences.push(side === undefined ? d : { ...d, notRunning: side });
+  };
   let matchedShares = 0;
   let lagWeighted = 0;
   let liveShares = 0;
@@ -167,19 +203,19 @@ export function compareFills(
     const at = { time: l.time, tokenId: l.tokenId, side: l.side, price: l.price };
     if (settlementDiff > 0) {
       byCause.settlement += settlementDiff;
-      divergences.push({ cause: "settlement", ...at, size: settlementDiff });
+      push({ cause: "settlement", ...at, size: settlementDiff });
     }
     if (need > 0) {
       const resting = spans.some(({ s, k: sk }) => sk === k && s.from <= l.time && l.time <= s.to);
       const cause: DivergenceCause = lFailed ? "settlement" : resting ? "queue" : "latency";
       byCause[cause] += need;
-      divergences.push({ cause, ...at, size: need });
+      push({ cause, ...at, size: need });
     }
   }
   for (const s of simLeft) {
     if (s.left <= 0 || s.f.status === "FAILED") continue;
     byCause.sim_only += s.left;
-    divergences.push({ cause: "sim_only", time: s.f.time, tokenId: s.f.tokenId, side: s.f.side, price: s.f.price, size: s.left });
+    push({ cause: "sim_only", time: s.f.time, tokenId: s.f.tokenId, side: s.f.side, price: s.f.price, size: s.left });
   }
   divergences.sort((a, b) => a.time - b.time);
   const simLive = sim.filter((f) => f.status !== "FAILED");
@@ -198,6 +234,7 @@ export function compareFills(
       latency: byCause.latency / 1e6,
       sim_only: byCause.sim_only / 1e6,
     },
+    whileNotRunning: { live: whileNotRunning.live / 1e6, backtest: whileNotRunning.backtest / 1e6 },
     divergences: divergences.slice(0, 100),
   };
 }
@@ -255,8 +292,15 @@ export function runParity(
           best.used = true;
           return best.f.status === "FAILED";
         };
+  const simJournal = new MemoryJournal();
+  const journals: JournalSink[] = [simJournal, ...(config.journal !== undefined ? [config.journal] : [])];
   const result = runBacktest(tape, {
     ...config,
+    journal: {
+      append: (e) => {
+        for (const j of journals) j.append(e);
+      },
+    },
     intents,
     recordOrderSpans: true,
     strategy: { kind: "custom", make: () => unused },
@@ -269,7 +313,14 @@ export function runParity(
   const sim = result.fills.map((f) => ({ ...f, tokenId: tokenOf(f) }));
   return {
     result,
-    report: compareFills(fills, sim, result.orderSpans, { windowMs, ...(o.yesSpace === false ? {} : { markets: tape.markets }) }),
+    report: compareFills(fills, sim, result.orderSpans, {
+      windowMs,
+      ...(o.yesSpace === false ? {} : { markets: tape.markets }),
+      notRunning: {
+        live: notRunningPeriods(journal),
+        backtest: notRunningPeriods(simJournal.entries.filter((e) => e.type === "mode")),
+      },
+    }),
   };
 }
 
@@ -280,11 +331,11 @@ export function formatParity(p: ParityReport): string {
     `matched ${p.matched.shares} sh = ${(p.matched.fractionOfLive * 100).toFixed(1)} % of live · mean lag ${p.matched.meanLagMs} ms`,
     `unmatched by cause (sh): ${Object.entries(p.byCause)
       .map(([k, v]) => `${k} ${v}`)
-      .join(" · ")}`,
+      .join(" · ")} · of which while not RUNNING: live ${p.whileNotRunning.live}, backtest ${p.whileNotRunning.backtest}`,
     "time                     cause       side  price   shares  token",
     ...p.divergences.map(
       (d) =>
-        `${new Date(d.time).toISOString()} ${d.cause.padEnd(11)} ${d.side.padEnd(5)} ${(d.price / 10_000).toFixed(4)} ${(d.size / 1e6).toFixed(2).padStart(8)}  ${d.tokenId.slice(0, 12)}`,
+        `${new Date(d.time).toISOString()} ${d.cause.padEnd(11)} ${d.side.padEnd(5)} ${(d.price / 10_000).toFixed(4)} ${(d.size / 1e6).toFixed(2).padStart(8)}  ${d.tokenId.slice(0, 12)}${d.notRunning ? `  (${d.notRunning} not RUNNING)` : ""}`,
     ),
   ];
   return lines.join("\n");

@@ -104,6 +104,7 @@ function paritySection(p: ParityReport, notes: Readonly<Record<string, number | 
     ["Mean lag backtest − live (ms)", String(p.matched.meanLagMs)],
     ["Match window (ms)", String(p.windowMs)],
     ...Object.entries(p.byCause).map(([k, v]): [string, string] => [`Unmatched by ${k} (shares)`, String(v)]),
+    ["… while the live / backtest executor was not RUNNING", `${p.whileNotRunning.live} / ${p.whileNotRunning.backtest}`],
     ...Object.entries(notes).map(([k, v]): [string, string] => [k, String(v)]),
   ];
   const div = p.divergences
@@ -115,7 +116,7 @@ function paritySection(p: ParityReport, notes: Readonly<Record<string, number | 
   return `<section id="parity"><h2>Parity with the live session</h2>
 <table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>
 <h3>Divergences (first ${p.divergences.length})</h3>
-<table><tr><th>time (UTC)</th><th>cause</th><th>side</th><th>price</th><th>shares</th><th>token</th></tr>${div}</table></section>`;
+<table><tr><th>time (UTC)</th><th>cause</th><th>side</th><th>price</th><th>shares</th><th>token</th><th>not RUNNING</th></tr>${div}</table></section>`;
 }
 
 /** The inline plotter (plain ES2015, no dependencies). */

@@ -41,9 +41,13 @@ function liveRejects(journal: LiveSimSession["journal"]): Record<string, number>
   return out;
 }
 
-/** Thresholds (measured over repeated runs; see the README). */
+/**
+ * Thresholds, from 18 runs on the shared 2-vCPU VM under load average 11–13 (README): live fills
+ * 25–51; matched share of live fill volume 0.79–1.00 in 16 runs, 0.74 and 0.58 in the other two
+ * (without own-order stripping 0.57–0.92, median 0.79).
+ */
 const MIN_LIVE_FILLS = 12;
-const MIN_MATCHED_FRACTION = 0.7;
+const MIN_MATCHED_FRACTION = 0.6;
 
 describe("parity with a recorded live sim session", () => {
   const dir = mkdtempSync(join(tmpdir(), "bt-parity-live-"));
@@ -110,6 +114,9 @@ describe("parity with a recorded live sim session", () => {
     const r = parity.report;
     expect(r.matched.fractionOfLive, formatParity(r)).toBeGreaterThanOrEqual(MIN_MATCHED_FRACTION);
     expect(Math.abs(r.matched.meanLagMs), formatParity(r)).toBeLessThanOrEqual(250);
+    // The backtest trades about as much as the session did (a replay that stalls or runs away fails here).
+    expect(r.sim.shares / r.live.shares, formatParity(r)).toBeGreaterThan(0.5);
+    expect(r.sim.shares / r.live.shares, formatParity(r)).toBeLessThan(2);
   });
 
   it("every unmatched live share has a cause; the divergence report is produced and rendered", () => {

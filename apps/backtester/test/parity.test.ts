@@ -6,7 +6,15 @@
  */
 import { MemoryJournal } from "@mm/executor";
 import { describe, expect, it } from "vitest";
-import { type BacktestConfig, compareFills, DEFAULT_LATENCY, journalInputs, runBacktest, runParity } from "../src/index.js";
+import {
+  type BacktestConfig,
+  compareFills,
+  DEFAULT_LATENCY,
+  journalInputs,
+  notRunningPeriods,
+  runBacktest,
+  runParity,
+} from "../src/index.js";
 import { generateSyntheticSession } from "../src/synthetic.js";
 
 const tape = generateSyntheticSession({ seed: 17, durationMs: 4 * 60_000 });
@@ -61,6 +69,28 @@ describe("journal replay parity", () => {
     const replayed = runParity(tape, j.entries, replayConfig).report;
     expect(replayed.byCause.settlement).toBe(0);
     expect(replayed.matched.fractionOfLive).toBe(1);
+  });
+
+  it("divergence while an executor was not RUNNING is marked (mode periods from the journals)", () => {
+    const modes = [
+      { seq: 1, at: 100, type: "mode", from: "RUNNING", to: "COOLDOWN", reason: "reject" },
+      { seq: 2, at: 200, type: "mode", from: "COOLDOWN", to: "RESYNC", reason: "x" },
+      { seq: 3, at: 300, type: "mode", from: "RESYNC", to: "RUNNING", reason: "synced" },
+      { seq: 4, at: 900, type: "mode", from: "RUNNING", to: "STOP", reason: "end" },
+    ] as unknown as Parameters<typeof notRunningPeriods>[0];
+    expect(notRunningPeriods(modes)).toEqual([
+      [100, 300],
+      [900, Number.POSITIVE_INFINITY],
+    ]);
+    const m = tape.markets[0]!;
+    const sim = [{ time: 150, tradeId: "s", tokenId: m.yes.tokenId, side: "BUY", price: 5_000, size: 2_000_000, status: "MATCHED" }];
+    const r = compareFills([], sim as unknown as Parameters<typeof compareFills>[1], [], {
+      windowMs: 10,
+      notRunning: { live: notRunningPeriods(modes), backtest: [] },
+    });
+    expect(r.byCause.sim_only).toBe(2);
+    expect(r.whileNotRunning).toEqual({ live: 2, backtest: 0 });
+    expect(r.divergences[0]?.notRunning).toBe("live");
   });
 
   it("YES-space matching: BUY YES at p and SELL NO at 1 − p are the same fill", () => {

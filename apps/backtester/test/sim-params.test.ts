@@ -132,7 +132,9 @@ describe("SimGateway serial worker", () => {
     clock.advanceTo(T0 + 10);
     const first = got.length;
     clock.advanceTo(T0 + 21);
-    const id = (got[0]?.[1] as { orderId: string }).orderId;
+    const ack = got[0]?.[1];
+    if (ack?.kind !== "PLACE_ACK") throw new Error("the first place was not acked");
+    const id = ack.orderId;
     gw.submit({ kind: "CANCEL", actionId: 4, orderId: id, clientOrderId: "c1" } as GatewayAction);
     clock.advanceTo(T0 + 200);
     expect(first).toBe(0);
