@@ -7,6 +7,7 @@
  * ```ts
  * const engine = new VenueEngine({ clock: new ManualClock(0), config: { seed: 7 } });
  * engine.addMarket(info);                          // @mm/types MarketInfo (yes/no tokens, tick, min size)
+ * // engine.addMarket(info, { rateBps: 720, exponent: 1 }); // a taker fee schedule (default: none)
  * engine.deposit("key-a", usdc("100"));            // collateral, micro-USDC
  * engine.split("key-b", info.conditionId, size("50")); // 50 YES + 50 NO for 50 USDC
  * const off = engine.subscribe((e) => publish(e)); // events are delivered after each call completes
