@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import { compareNsPerOp, defineBenches, median, percentile, sampleLatencies } from "@mm/bench";
 import { formatPrice, parsePriceUnits, parseSizeUnits } from "@mm/types";
 import { ExchangeOrderBuilder } from "@polymarket/clob-client";
@@ -19,11 +20,18 @@ import {
   PrivateKeySigner,
   signOrderV1,
 } from "../src/index.js";
+import { fastScanFrame } from "../src/decode/fast-scan.js";
 import { priceUnits, sizeUnits } from "../src/decode/fields.js";
+import { decodeWsFrameGeneric } from "../src/decode/ws-decoder.js";
 import { makeCorpus } from "./corpus.js";
 
 const PK = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/**
+ * G1: `decodeWsFrame(Buffer)` vs bare `JSON.parse(buf.toString())` on the same frames, interleaved.
+ * Details also carry, from the same run, string input and the generic (JSON.parse) path alone, i.e.
+ * the decoder without its byte-scanner fast path.
+ */
 function decodeBench(name: string, pick: "all" | "price_change", minValue?: number) {
   return {
     name,
@@ -33,14 +41,21 @@ function decodeBench(name: string, pick: "all" | "price_change", minValue?: numb
     measure(ctx: { n(full: number, smoke?: number): number; smoke: boolean }) {
       const corpus = makeCorpus(ctx.n(20_000, 50));
       const frames = pick === "all" ? corpus.frames : corpus.priceChangeFrames;
-      // Correctness: every frame decodes, nothing rejected.
+      const texts = frames.map((f) => f.toString("utf8"));
+      // Correctness: every frame decodes, nothing rejected, every frame through the fast path, and the
+      // result equals the generic path's (Buffer and string input).
       let events = 0;
-      for (const f of frames) {
+      for (let i = 0; i < frames.length; i++) {
+        const f = frames[i]!;
         const d = decodeWsFrame(f);
         if (d.errors.length > 0 || d.events.length !== 1) throw new Error(`decode mismatch: ${JSON.stringify(d.errors[0])}`);
+        if (fastScanFrame(f) === undefined) throw new Error(`frame ${i} bailed out of the fast path`);
+        if (!isDeepStrictEqual(d, decodeWsFrameGeneric(f)) || !isDeepStrictEqual(decodeWsFrame(texts[i]!), d))
+          throw new Error(`frame ${i}: fast path and generic path disagree`);
         events += d.events.length;
       }
       let sink = 0;
+      const opts = { reps: ctx.smoke ? 1 : 11, warmup: ctx.smoke ? 0 : 3 };
       const { candidateNs, baselineNs } = compareNsPerOp(
         () => {
           let acc = 0;
@@ -53,7 +68,21 @@ function decodeBench(name: string, pick: "all" | "price_change", minValue?: numb
           sink += acc;
         },
         frames.length,
-        { reps: ctx.smoke ? 1 : 11, warmup: ctx.smoke ? 0 : 3 },
+        opts,
+      );
+      const other = compareNsPerOp(
+        () => {
+          let acc = 0;
+          for (let i = 0; i < texts.length; i++) acc += decodeWsFrame(texts[i]!).events.length;
+          sink += acc;
+        },
+        () => {
+          let acc = 0;
+          for (let i = 0; i < frames.length; i++) acc += decodeWsFrameGeneric(frames[i]!).events.length;
+          sink += acc;
+        },
+        frames.length,
+        { reps: ctx.smoke ? 1 : 5, warmup: ctx.smoke ? 0 : 1 },
       );
       return {
         value: 1e9 / candidateNs,
@@ -63,6 +92,8 @@ function decodeBench(name: string, pick: "all" | "price_change", minValue?: numb
           events,
           decodeNsPerFrame: Math.round(candidateNs),
           jsonParseNsPerFrame: Math.round(baselineNs),
+          stringInputMsgPerSec: Math.round(1e9 / other.candidateNs),
+          genericPathMsgPerSec: Math.round(1e9 / other.baselineNs),
           sink: sink > 0,
         },
       };
@@ -73,7 +104,13 @@ function decodeBench(name: string, pick: "all" | "price_change", minValue?: numb
 /** Static check that no decode-path module imports decimal.js (G3: zero Decimal objects per tick). */
 function decodePathImportsDecimal(): boolean {
   const here = dirname(fileURLToPath(import.meta.url));
-  const files = ["../src/decode/ws-decoder.ts", "../src/decode/fields.ts", "../src/decode/user-messages.ts", "../src/internal/time.ts"];
+  const files = [
+    "../src/decode/ws-decoder.ts",
+    "../src/decode/fast-scan.ts",
+    "../src/decode/fields.ts",
+    "../src/decode/user-messages.ts",
+    "../src/internal/time.ts",
+  ];
   return files.some((f) => /from\s+["']decimal\.js["']/.test(readFileSync(join(here, f), "utf8")));
 }
 

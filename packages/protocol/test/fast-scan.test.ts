@@ -241,6 +241,21 @@ describe("fast path vs generic path: property tests", () => {
     );
   });
 
+  it("type inference without event_type, with known keys added where they do not belong", () => {
+    const knownKey = mutationArb.filter((m) => m.kind === "known_key");
+    fc.assert(
+      fc.property(eventArb, fc.array(knownKey, { minLength: 1, maxLength: 3 }), (ev, adds) => {
+        const copy = clone(ev);
+        if (typeof copy !== "object" || copy === null || Array.isArray(copy)) return;
+        copy.entries = copy.entries.filter(([k]) => k !== "event_type");
+        for (const m of adds) if (m.kind === "known_key" && m.entry[0] !== "event_type") mutate(copy.entries, m);
+        same(serialize(copy));
+        same(serialize([copy, ev]));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("truncations", () => {
     fc.assert(
       fc.property(frameArb, wsArb, fc.nat(), (frame, ws, cut) => {

@@ -299,6 +299,7 @@ export type Mutation =
   | { kind: "duplicate_key"; which: number }
   | { kind: "drop_key"; which: number }
   | { kind: "unknown_key"; value: Json }
+  | { kind: "known_key"; at: number; entry: [string, Json] }
   | { kind: "number_value"; which: number }
   | { kind: "replace_value"; which: number; value: Json }
   | { kind: "escape_in_string"; which: number; at: number }
@@ -333,6 +334,34 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({
     kind: fc.constant("unknown_key" as const),
     value: fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.constant<Json>([])),
+  }),
+  // A key the decoders know, added where it does not belong (changes type inference when event_type is dropped).
+  fc.record({
+    kind: fc.constant("known_key" as const),
+    at: fc.nat(),
+    entry: fc.constantFrom<[string, Json]>(
+      ["event_type", "book"],
+      ["event_type", "price_change"],
+      ["event_type", "best_bid_ask"],
+      ["event_type", "last_trade_price"],
+      ["market", "0x5f65"],
+      ["asset_id", "123"],
+      ["timestamp", "1757908892351"],
+      ["hash", "abc"],
+      ["hash", ""],
+      ["price", "0.5"],
+      ["size", "10"],
+      ["side", "BUY"],
+      ["side", "SELL"],
+      ["best_bid", "0.4"],
+      ["best_ask", "0.6"],
+      ["fee_rate_bps", "0"],
+      ["spread", "0.2"],
+      ["bids", []],
+      ["asks", []],
+      ["changes", []],
+      ["price_changes", []],
+    ),
   }),
   fc.record({ kind: fc.constant("number_value" as const), which: fc.nat() }),
   fc.record({
@@ -372,6 +401,9 @@ export function mutate(entries: Entries, m: Mutation): void {
       break;
     case "unknown_key":
       entries.splice(i, 0, ["unknown_field", m.value]);
+      break;
+    case "known_key":
+      entries.splice(m.at % (entries.length + 1), 0, [m.entry[0], clone(m.entry[1])]);
       break;
     case "number_value":
       if (typeof entry[1] === "string" && entry[1] !== "" && Number.isFinite(Number(entry[1]))) entry[1] = Number(entry[1]);
