@@ -272,6 +272,7 @@ const ROWS: Record<string, Check> = {
   "nautilus_rust/gamma_market_closed_binary_accepting_true.json": all(schema(WireGammaMarketSchema), (_t, j) => {
     const r = marketInfoFromGamma(j);
     expect(r.ok && [r.value.yes.tokenId.slice(0, 8), r.value.tickSize, r.value.negRisk]).toEqual(["22978793", 100, false]);
+    expect(r.ok && r.value.feeSchedule).toEqual({ rateBps: 0, exponent: 1 }); // feesEnabled: false
   }),
   // Legacy AMM-era markets: no orderPriceMinTickSize → rejected for MarketInfo with a reason.
   "nautilus_rust/gamma_market_closed_nonbinary_legacy.json": all(schema(WireGammaMarketSchema), (_t, j) => {
@@ -286,9 +287,11 @@ const ROWS: Record<string, Check> = {
     const r = marketInfoFromGamma(j);
     expect(r.ok).toBe(true); // team-name outcomes: YES = first outcome
   }),
-  "nautilus_rust/gamma_market_sports_market_money_line.json": all(schema(WireGammaMarketSchema), (_t, j) =>
-    expect(marketInfoFromGamma(j).ok).toBe(true),
-  ),
+  // Recorded fee schedule {exponent 1, rate 0.03}: the charged taker rate is 300 bps.
+  "nautilus_rust/gamma_market_sports_market_money_line.json": all(schema(WireGammaMarketSchema), (_t, j) => {
+    const r = marketInfoFromGamma(j);
+    expect(r.ok && r.value.feeSchedule).toEqual({ rateBps: 300, exponent: 1 });
+  }),
   "nautilus_rust/gamma_tags.json": notWs(),
   "nautilus_rust/http_balance_allowance_collateral.json": schema(WireBalanceAllowanceSchema),
   "nautilus_rust/http_balance_allowance_no_allowance.json": schema(WireBalanceAllowanceSchema),

@@ -5,6 +5,7 @@
  * venue that is either BUY YES @ p or SELL NO @ 1 − p (the complement books mirror each other).
  * A YES-space ask at p is SELL YES @ p or BUY NO @ 1 − p. Which route to use is the Planner's job.
  */
+import type { FeeSchedule } from "./fees.js";
 import type { ConditionId, TokenId } from "./ids.js";
 import { PRICE_SCALE, type Price, type Size, type TickSize } from "./numbers.js";
 
@@ -72,8 +73,13 @@ export interface MarketInfo {
   readonly startTime?: number;
   readonly active: boolean;
   readonly closed: boolean;
-  /** Base fee rate in basis points as the venue reports it. */
+  /** Base fee rate in basis points as the venue reports it (CLOB `taker_base_fee`: a cap, not the charged rate). */
   readonly feeRateBps?: number;
+  /**
+   * The taker fee schedule actually charged (Gamma `feeSchedule`; `NO_FEES` when `feesEnabled` is
+   * false). Absent when unknown: then a fill's own `feeRateBps` is the best information.
+   */
+  readonly feeSchedule?: FeeSchedule;
 }
 
 export function outcomeOf(market: MarketInfo, token: TokenId): Outcome | undefined {

@@ -5,8 +5,11 @@
  */
 import {
   type ConditionId,
+  type FeeSchedule,
   isTickSize,
   type MarketInfo,
+  NO_FEES,
+  parseFeeSchedule,
   type Price,
   PRICE_SCALE,
   priceFromNumber,
@@ -218,6 +221,7 @@ export function marketInfoFromGamma(record: unknown): Result<MarketInfo, Normali
   if (minOrderSize === undefined) return normErr("invalid_number", `orderMinSize ${JSON.stringify(record.orderMinSize)}`);
   const end = endTime(record.endDate);
   const start = endTime(record.eventStartTime);
+  const feeSchedule = gammaFeeSchedule(record);
   return ok({
     conditionId: cid.value,
     question: typeof record.question === "string" ? record.question : "",
@@ -231,7 +235,20 @@ export function marketInfoFromGamma(record: unknown): Result<MarketInfo, Normali
     ...(start !== undefined ? { startTime: start } : {}),
     active: record.active === true,
     closed: record.closed === true,
+    ...(feeSchedule !== undefined ? { feeSchedule } : {}),
   });
+}
+
+/**
+ * The charged taker fee schedule of a Gamma market: `NO_FEES` when `feesEnabled` is false, the parsed
+ * `feeSchedule` when present and valid, otherwise unknown (`makerBaseFee`/`takerBaseFee` are caps,
+ * not rates, so they are not used).
+ */
+function gammaFeeSchedule(record: Record<string, unknown>): FeeSchedule | undefined {
+  if (record.feesEnabled === false) return NO_FEES;
+  if (record.feeSchedule === undefined || record.feeSchedule === null) return undefined;
+  const s = parseFeeSchedule(record.feeSchedule);
+  return s.ok ? s.value : undefined;
 }
 
 /** A Data-API `/trades` row with exact integer numbers (the API sends JSON floats and seconds). */

@@ -47,6 +47,8 @@ export const WireGammaMarketSchema = z.object({
   liquidityNum: z.number().nullish(),
   feesEnabled: z.boolean().nullish(),
   feeType: z.string().nullish(),
+  /** `{exponent, rate, rebateRate, takerOnly}` (rate 0.03 = 3 %); parsed by `marketInfoFromGamma`, kept opaque here. */
+  feeSchedule: z.unknown().optional(),
   makerBaseFee: z.number().nullish(),
   takerBaseFee: z.number().nullish(),
   rewardsMinSize: z.number().nullish(),
