@@ -221,6 +221,7 @@ export function stripOwnOrders(
   const O = Array.from({ length: nm }, () => new Float64Array(2 * NP));
   const last = Array.from({ length: nm }, () => new Float64Array(2 * NP));
   const pending = new Map<number, number[]>(); // level key → unapplied delta indices, time order
+  const scratch = new Float64Array(2 * NP); // a snapshot's levels
   const applied = new Uint8Array(ds.length);
   const tradeUsed = new Uint8Array(ds.length);
   const keyOf = (d: OwnOrderDelta): number => d.market * 2 * NP + d.side * NP + d.price;
@@ -344,7 +345,7 @@ export function stripOwnOrders(
     if (kind === EventKind.SNAPSHOT && m < nm) {
       const n = tape.size[i] as number;
       const r = R[m] as Float64Array;
-      const fresh = new Float64Array(2 * NP);
+      const fresh = scratch.fill(0);
       for (let j = i + 1; j <= i + n && j < tape.length; j++) {
         const p = tape.price[j] as number;
         if (p > 0 && p < PRICE_SCALE) fresh[(tape.side[j] === SIDE_BID ? 0 : NP) + p] = tape.size[j] as number;
