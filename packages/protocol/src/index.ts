@@ -299,7 +299,6 @@ export {
   hashOrderV1,
   hashOrderV2,
   ORDER_TYPE_V1,
-  ORDER_TYPE_V2,
   orderDigestV1,
   orderDigestV2,
   orderDomain,
@@ -322,6 +321,22 @@ export {
   type PostOrderType,
   type V2Extras,
 } from "./orders/order.js";
+export { ORDER_TYPE_V2, orderStructHashV2 } from "./orders/struct-v2.js";
+export {
+  DEPOSIT_WALLET_DOMAIN_NAME,
+  DEPOSIT_WALLET_DOMAIN_VERSION,
+  parsePoly1271Envelope,
+  POLY_1271_SIGNATURE_BYTES,
+  poly1271Digest,
+  poly1271Signature,
+  TYPED_DATA_SIGN_TYPE_V2,
+  verifyPoly1271Signature,
+  type Poly1271Envelope,
+  type Poly1271Error,
+  type Poly1271ErrorReason,
+  type Poly1271Signed,
+  type Poly1271Verified,
+} from "./orders/poly1271.js";
 
 // ---- advisory book hash --------------------------------------------------------------------------
 export { bookSummaryHash, checkBookSummaryHash, type BookSummaryHashInput } from "./book-hash.js";

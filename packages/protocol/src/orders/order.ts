@@ -1,7 +1,7 @@
 /**
  * Order structs (V1 and V2/V3), EIP-712 hashing (the hash IS the venue's order id), signing for
- * signature types 0 (EOA), 1 (POLY_PROXY), 2 (POLY_GNOSIS_SAFE), and the `POST /order` JSON body.
- * Type 3 (POLY_1271 deposit wallets, ERC-7739 envelope) is not supported.
+ * signature types 0 (EOA), 1 (POLY_PROXY), 2 (POLY_GNOSIS_SAFE) and, for V2/V3 only, 3 (POLY_1271
+ * deposit wallets: the ERC-7739 envelope of ./poly1271.ts), and the `POST /order` JSON body.
  */
 import { err, ok, type Result, type Side, type TickSize } from "@mm/types";
 import { bytesToHex, hexToBytes } from "../crypto/address.js";
@@ -12,7 +12,6 @@ import {
   typeHash,
   type UintLike,
   writeAddress,
-  writeBytes32,
   writeSmallUint,
   writeUint,
 } from "../crypto/eip712.js";
@@ -23,8 +22,11 @@ import type { PrivateKeySigner } from "../crypto/signer.js";
 import type { WirePostOrderBodyV1, WirePostOrderBodyV2, WireSignedOrderV1, WireSignedOrderV2 } from "../wire/clob.js";
 import { type AmountError, limitOrderAmounts, marketOrderAmounts } from "./amounts.js";
 import { EXCHANGE_DOMAIN_NAME, exchangeAddress, type OrderVersion, ZERO_ADDRESS, ZERO_BYTES32 } from "./contracts.js";
+import { poly1271Signature } from "./poly1271.js";
+import { orderStructHashV2 } from "./struct-v2.js";
 
-export const SignatureType = { EOA: 0, POLY_PROXY: 1, POLY_GNOSIS_SAFE: 2 } as const;
+/** 3 (POLY_1271, deposit wallets) exists from CLOB V2 on: V1 orders accept 0–2 only. */
+export const SignatureType = { EOA: 0, POLY_PROXY: 1, POLY_GNOSIS_SAFE: 2, POLY_1271: 3 } as const;
 export type SignatureType = (typeof SignatureType)[keyof typeof SignatureType];
 
 /** V1 order struct (what is signed; `side` is BUY=0 / SELL=1 inside EIP-712). */
@@ -62,13 +64,9 @@ export interface OrderV2 {
 
 export const ORDER_TYPE_V1 =
   "Order(uint256 salt,address maker,address signer,address taker,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint256 expiration,uint256 nonce,uint256 feeRateBps,uint8 side,uint8 signatureType)";
-export const ORDER_TYPE_V2 =
-  "Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)";
 
 const TYPEHASH_V1 = typeHash(ORDER_TYPE_V1);
-const TYPEHASH_V2 = typeHash(ORDER_TYPE_V2);
 const bufV1 = Buffer.alloc(13 * 32);
-const bufV2 = Buffer.alloc(12 * 32);
 
 /** EIP-712 domain of the exchange that must verify the order. */
 export function orderDomain(chainId: number, verifyingContract: string, version: OrderVersion = 1): Eip712Domain {
@@ -81,13 +79,14 @@ export function orderDomainFor(chainId: number, negRisk: boolean, version: Order
   return c === undefined ? undefined : orderDomain(chainId, c, version);
 }
 
-function checkSignatureType(t: number): void {
-  if (t !== 0 && t !== 1 && t !== 2) throw new RangeError(`signatureType ${t} not supported (0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE)`);
+function checkSignatureTypeV1(t: number): void {
+  if (t !== 0 && t !== 1 && t !== 2)
+    throw new RangeError(`signatureType ${t} not supported by V1 orders (0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE)`);
 }
 
 /** EIP-712 digest of a V1 order (bytes). Throws RangeError on malformed fields. */
 export function orderDigestV1(o: OrderV1, domain: Eip712Domain): Uint8Array {
-  checkSignatureType(o.signatureType);
+  checkSignatureTypeV1(o.signatureType);
   const b = bufV1;
   b.set(TYPEHASH_V1, 0);
   writeUint(b, 32, o.salt);
@@ -105,23 +104,9 @@ export function orderDigestV1(o: OrderV1, domain: Eip712Domain): Uint8Array {
   return typedDataDigest(domainSeparator(domain), keccak256(b));
 }
 
-/** EIP-712 digest of a V2/V3 order. */
+/** EIP-712 digest of a V2/V3 order (= the order id, whatever the signature type). */
 export function orderDigestV2(o: OrderV2, domain: Eip712Domain): Uint8Array {
-  checkSignatureType(o.signatureType);
-  const b = bufV2;
-  b.set(TYPEHASH_V2, 0);
-  writeUint(b, 32, o.salt);
-  writeAddress(b, 64, o.maker);
-  writeAddress(b, 96, o.signer);
-  writeUint(b, 128, o.tokenId);
-  writeUint(b, 160, o.makerAmount);
-  writeUint(b, 192, o.takerAmount);
-  writeSmallUint(b, 224, o.side === "BUY" ? 0 : 1);
-  writeSmallUint(b, 256, o.signatureType);
-  writeUint(b, 288, o.timestamp);
-  writeBytes32(b, 320, o.metadata);
-  writeBytes32(b, 352, o.builder);
-  return typedDataDigest(domainSeparator(domain), keccak256(b));
+  return typedDataDigest(domainSeparator(domain), orderStructHashV2(o));
 }
 
 /** The order id (0x + 64 hex) of a V1 order. */
@@ -143,7 +128,18 @@ export function signOrderV1(order: OrderV1, signer: PrivateKeySigner, domain: Ei
   return { order, signature: signer.signDigest(digest), orderId: bytesToHex(digest) };
 }
 
+/**
+ * Signs a V2/V3 order. Types 0–2: `order.signer` must be the key's address, the signature is the
+ * 65-byte EIP-712 signature of the order. Type 3 (POLY_1271): `order.signer` = `order.maker` = the
+ * deposit wallet (a contract, never the key's address); the key is the wallet owner's EOA and the
+ * signature is the ERC-7739 envelope (see `poly1271Signature`). The order id is the same EIP-712
+ * order hash in every case.
+ */
 export function signOrderV2(order: OrderV2, signer: PrivateKeySigner, domain: Eip712Domain): SignedOrder<OrderV2> {
+  if (order.signatureType === SignatureType.POLY_1271) {
+    const s = poly1271Signature(order, signer, domain);
+    return { order, signature: s.signature, orderId: s.orderId };
+  }
   if (order.signer.toLowerCase() !== signer.address.toLowerCase()) throw new RangeError("order.signer must be the signing key's address");
   const digest = orderDigestV2(order, domain);
   return { order, signature: signer.signDigest(digest), orderId: bytesToHex(digest) };
@@ -159,8 +155,12 @@ export function recoverSigner(digest: Uint8Array, signatureHex: string): string 
 
 // ---- building orders from prices and sizes --------------------------------------------------------
 
-/** Who signs and who funds: maker = signer for EOA (type 0); the proxy / Safe for types 1 / 2. */
+/**
+ * Who signs and who funds: maker = signer for EOA (type 0); maker = the proxy / Safe and signer =
+ * the EOA for types 1 / 2; maker = signer = the deposit wallet for type 3 (V2/V3 only).
+ */
 export interface OrderAccount {
+  /** The `signer` field of the order (type 3: the deposit wallet, not the key's address). */
   readonly signer: string;
   readonly maker: string;
   readonly signatureType: SignatureType;
