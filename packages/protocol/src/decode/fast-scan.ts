@@ -7,17 +7,20 @@
  *
  * Conservative by construction: `fastScanFrame` returns `undefined` ("bail") on anything it does not
  * fully understand, and the caller then decodes the frame with the generic path, so behaviour on
- * odd, malformed or hostile input is unchanged. It bails on: escapes, control characters or
- * non-ASCII bytes anywhere in a string, unknown or duplicate keys, JSON numbers / booleans / null,
+ * odd, malformed or hostile input is unchanged. It bails on: escapes or non-ASCII bytes anywhere
+ * in the frame, control characters in a string, unknown or duplicate keys, JSON numbers / booleans / null,
  * unexpected nesting, truncation, trailing bytes, unknown or absent-and-uninferable event types,
  * and every value the generic path would reject (bad side, off-scale or malformed number, empty
  * id, non-digit timestamp...). It never throws.
  *
- * Buffers are scanned in place; other `Uint8Array`s through a Buffer view over the same memory;
- * strings are first encoded into a reused scratch buffer (one native copy, which also detects
- * non-ASCII text at once: written bytes ≠ characters read). Strings in the events are fresh
- * copies of byte ranges, so an event never retains the frame.
+ * Buffers are scanned in place after two native checks (no backslash, all ASCII), other
+ * `Uint8Array`s through a Buffer view over the same memory; strings are first encoded into a
+ * reused scratch buffer (one native copy, which also detects non-ASCII text at once: written bytes
+ * ≠ characters read). Event strings of frames ≤ SHARED_TEXT_MAX_BYTES are substrings of one text
+ * of the frame (so a kept id or hash may keep up to that many bytes alive); larger frames copy
+ * each string on its own.
  */
+import { isAscii } from "node:buffer";
 import type { BookLevel, Price, Size } from "@mm/types";
 import type { BestBidAskEvent, BookEvent, LastTradePriceEvent, LevelChange, PriceChangeEvent, WsEvent } from "./events.js";
 
@@ -120,6 +123,12 @@ let legacyChanges: number[] = [];
  * here": decode the frame with the generic path.
  */
 export function fastScanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
+  const events = scanFrame(raw);
+  frameText = undefined; // do not keep the last frame alive
+  return events;
+}
+
+function scanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
   let b: Buffer;
   let n: number;
   if (typeof raw === "string") {
@@ -128,13 +137,18 @@ export function fastScanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
       if (n > SCRATCH_MAX) return undefined;
       scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(n, scratch.length * 2)));
     }
+    if (raw.indexOf("\\") >= 0) return undefined; // escapes: let JSON.parse resolve them
     const r = encoder.encodeInto(raw, scratch);
     if (r.read !== n || r.written !== n) return undefined; // non-ASCII text
     b = scratch;
+    frameText = raw;
   } else {
     b = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     n = b.length;
+    // Two native scans up front let the string scanner test one condition per byte.
+    if (b.indexOf(92) >= 0 || !isAscii(b)) return undefined;
   }
+  frameLen = n;
   const out: WsEvent[] = [];
   let i = skipWs(b, 0, n);
   if (i >= n) return undefined;
@@ -178,16 +192,22 @@ function skipWs(b: Buffer, i: number, n: number): number {
   return i;
 }
 
-/** `b[i]` is `"`. Plain printable-ASCII string → index after the closing quote, content in vs/ve; -1 otherwise. */
+/**
+ * `b[i]` is `"`. String → index after the closing quote, content in vs/ve; -1 on a control
+ * character or a missing closing quote. The frame holds no backslash and no byte ≥ 0x80 (checked up front),
+ * so the content is plain ASCII with no escape.
+ */
 function scanString(b: Buffer, i: number, n: number): number {
   const s = i + 1;
   for (let j = s; j < n; j++) {
     const c = b[j]!;
-    if (c > 34 && c !== 92 && c < 128) continue;
-    if (c !== 34) return -1; // escape, control character or non-ASCII
-    vs = s;
-    ve = j;
-    return j + 1;
+    if (c > 34) continue;
+    if (c === 34) {
+      vs = s;
+      ve = j;
+      return j + 1;
+    }
+    if (c < 32) return -1; // raw control character: JSON.parse rejects it
   }
   return -1;
 }
@@ -283,14 +303,27 @@ function intAt(b: Buffer, s: number, e: number): number {
   return v;
 }
 
-/**
- * Fresh string from an ASCII byte range. `latin1Slice` is what `toString("latin1", s, e)` ends in
- * (without its argument normalization); the documented call is the fallback.
- */
 type Latin1Slicer = { latin1Slice?: (this: Buffer, start: number, end: number) => string };
-const latin1Slice = (Buffer.prototype as Latin1Slicer).latin1Slice;
-const str: (b: Buffer, s: number, e: number) => string =
-  typeof latin1Slice === "function" ? (b, s, e) => latin1Slice.call(b, s, e) : (b, s, e) => b.toString("latin1", s, e);
+const nativeLatin1Slice = (Buffer.prototype as Latin1Slicer).latin1Slice;
+/** String of an ASCII byte range: `latin1Slice` is what `toString("latin1", s, e)` ends in, minus its argument checks. */
+const sliceText: (b: Buffer, s: number, e: number) => string =
+  typeof nativeLatin1Slice === "function" ? (b, s, e) => nativeLatin1Slice.call(b, s, e) : (b, s, e) => b.toString("latin1", s, e);
+
+/**
+ * Frames up to this many bytes get one text for the whole frame (the string input itself, or one
+ * native copy of the bytes), and their strings are substrings of it: one native call per frame
+ * instead of one per string. A kept substring can keep that text alive, so this is bounded to
+ * small frames (the hot price_change frames); larger frames (books) copy each string on its own.
+ */
+export const SHARED_TEXT_MAX_BYTES = 1024;
+let frameLen = 0;
+let frameText: string | undefined;
+
+function str(b: Buffer, s: number, e: number): string {
+  if (frameLen > SHARED_TEXT_MAX_BYTES) return sliceText(b, s, e);
+  if (frameText === undefined) frameText = sliceText(b, 0, frameLen);
+  return frameText.substring(s, e);
+}
 
 /** Skips whitespace, then expects `,` (→ index after it, whitespace skipped) or `close` (→ -2 - index after it). */
 function next(b: Buffer, i: number, n: number, close: number): number {
