@@ -20,7 +20,7 @@ export {
   type GatewayStats,
 } from "./gateway-core.js";
 export { createGateway, gatewayScoped, type Gateway, type GatewayOptions } from "./gateway.js";
-export { createOrderSigner, OrderBuildError, type LiveOrderSigner, type OrderSignerConfig } from "./signer.js";
+export { createOrderSigner, OrderBuildError, SignerConfigError, type LiveOrderSigner, type OrderSignerConfig } from "./signer.js";
 export { Heartbeat, type HeartbeatOptions, type HeartbeatStats } from "./heartbeat.js";
 export { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http/http-transport.js";
 export { ActionQueue, type Queued } from "./internal/action-queue.js";
