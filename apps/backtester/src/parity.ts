@@ -151,7 +151,7 @@ function keyFn(markets: readonly MarketInfo[] | undefined): (tokenId: string, si
 }
 
 /**
- * Greedy size matching of live to simulated fills (same key, |Δt| ≤ window, earliest first), then
+ * Size matching of live to simulated fills (same key, |Δt| ≤ window, nearest pairs first), then
  * causes. A matched pair whose settlement differs (one side FAILED, the other not) is divergence by
  * `settlement`, not a match; an unmatched live fill is `settlement` if it FAILED (it was void), else
  * `queue` when the simulation had an order resting at its key then, else `latency`. Simulated fills
@@ -181,37 +181,49 @@ export function compareFills(
   let matchedShares = 0;
   let lagWeighted = 0;
   let liveShares = 0;
-  for (const l of live) {
-    liveShares += l.size;
-    const k = key(l.tokenId, l.side, l.price);
-    const lFailed = l.status === "FAILED";
-    let need = l.size;
-    let settlementDiff = 0;
-    for (const s of simLeft) {
-      if (need <= 0) break;
-      if (s.left <= 0 || s.k !== k) continue;
-      if (Math.abs(s.f.time - l.time) > windowMs) continue;
-      const take = Math.min(need, s.left);
-      s.left -= take;
-      need -= take;
-      if ((s.f.status === "FAILED") !== lFailed) settlementDiff += take;
-      else {
-        matchedShares += take;
-        lagWeighted += take * (s.f.time - l.time);
-      }
-    }
-    const at = { time: l.time, tokenId: l.tokenId, side: l.side, price: l.price };
-    if (settlementDiff > 0) {
-      byCause.settlement += settlementDiff;
-      push({ cause: "settlement", ...at, size: settlementDiff });
-    }
-    if (need > 0) {
-      const resting = spans.some(({ s, k: sk }) => sk === k && s.from <= l.time && l.time <= s.to);
-      const cause: DivergenceCause = lFailed ? "settlement" : resting ? "queue" : "latency";
-      byCause[cause] += need;
-      push({ cause, ...at, size: need });
+  // All live × simulated pairs with the same key within the window, nearest first (ties: live then
+  // simulated order), sizes assigned greedily: no live fill takes a simulated fill that is nearer to
+  // another live fill.
+  const liveKeys = live.map((l) => key(l.tokenId, l.side, l.price));
+  const pairs: [number, number, number][] = [];
+  live.forEach((l, i) => {
+    simLeft.forEach((s, j) => {
+      const dt = Math.abs(s.f.time - l.time);
+      if (s.k === liveKeys[i] && dt <= windowMs) pairs.push([dt, i, j]);
+    });
+  });
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+  const need = live.map((l) => l.size);
+  const settlementDiff = live.map(() => 0);
+  for (const [, i, j] of pairs) {
+    const l = live[i] as JournalFill;
+    const s = simLeft[j] as (typeof simLeft)[number];
+    const take = Math.min(need[i] as number, s.left);
+    if (take <= 0) continue;
+    s.left -= take;
+    need[i] = (need[i] as number) - take;
+    if ((s.f.status === "FAILED") !== (l.status === "FAILED")) settlementDiff[i] = (settlementDiff[i] as number) + take;
+    else {
+      matchedShares += take;
+      lagWeighted += take * (s.f.time - l.time);
     }
   }
+  live.forEach((l, i) => {
+    liveShares += l.size;
+    const at = { time: l.time, tokenId: l.tokenId, side: l.side, price: l.price };
+    const sd = settlementDiff[i] as number;
+    if (sd > 0) {
+      byCause.settlement += sd;
+      push({ cause: "settlement", ...at, size: sd });
+    }
+    const left = need[i] as number;
+    if (left > 0) {
+      const resting = spans.some(({ s, k: sk }) => sk === liveKeys[i] && s.from <= l.time && l.time <= s.to);
+      const cause: DivergenceCause = l.status === "FAILED" ? "settlement" : resting ? "queue" : "latency";
+      byCause[cause] += left;
+      push({ cause, ...at, size: left });
+    }
+  });
   for (const s of simLeft) {
     if (s.left <= 0 || s.f.status === "FAILED") continue;
     byCause.sim_only += s.left;
@@ -246,8 +258,8 @@ export interface ParityOptions {
   readonly yesSpace?: boolean;
   /**
    * Give simulated trades the live session's settlement outcomes (default true): a simulated trade
-   * takes the outcome (FAILED or not) of the nearest live fill with the same YES-space key within the
-   * window; one without a live counterpart draws from the model. Settlement outcomes come from the chain, not from our orders, so a parity
+   * takes the outcome (FAILED or not) of the live fill with the same YES-space key within the window,
+   * of the same size if there is one, nearest in time; one without a live counterpart draws from the model. Settlement outcomes come from the chain, not from our orders, so a parity
    * replay takes them as inputs; false draws every outcome from `failProbability`.
    */
   readonly replaySettlement?: boolean;
@@ -283,10 +295,11 @@ export function runParity(
     o.replaySettlement === false
       ? undefined
       : (t: VenueTrade): boolean | undefined => {
+          // Same size first (our fills are usually whole orders), then nearest in time.
           let best: { f: JournalFill; used: boolean } | undefined;
+          const score = (x: { f: JournalFill }): number => (x.f.size === t.size ? 0 : windowMs + 1) + Math.abs(x.f.time - t.matchTime);
           for (const x of liveByKey.get(yesKey(t.tokenId, t.side, t.price)) ?? []) {
-            const d = Math.abs(x.f.time - t.matchTime);
-            if (!x.used && d <= windowMs && (best === undefined || d < Math.abs(best.f.time - t.matchTime))) best = x;
+            if (!x.used && Math.abs(x.f.time - t.matchTime) <= windowMs && (best === undefined || score(x) < score(best))) best = x;
           }
           if (best === undefined) return undefined;
           best.used = true;
