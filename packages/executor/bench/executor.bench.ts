@@ -236,7 +236,10 @@ function measureDecisions(n: number, warm: number) {
 
 const STEP_MS = 50;
 
-/** A journal sink that keeps the last entries in a preallocated ring (what a buffering writer holds). */
+/**
+ * A journal sink that keeps the last entries in a preallocated ring: what @mm/storage's JournalWriter
+ * holds between flushes (512 entries by default; its serialization is storage's cost, not measured).
+ */
 class RingJournal implements JournalSink {
   private readonly ring: (JournalEntry | undefined)[];
   appended = 0;
@@ -252,7 +255,7 @@ type Stage = "book" | "strategy" | "full" | "journal";
 const STAGES: readonly Stage[] = ["full", "book", "journal", "strategy"];
 
 function pipelineWorld(stage: Stage) {
-  const journal = stage === "journal" ? new RingJournal(8192) : undefined;
+  const journal = stage === "journal" ? new RingJournal(512) : undefined;
   const w = world(journal);
   const books = new BookStore();
   books.registerMarket(MARKET);
