@@ -200,6 +200,20 @@ describe("fast path vs generic path: bail-outs keep the generic behaviour", () =
     }
   });
 
+  it("string frames over 1 MiB go to the generic path (bounded scratch); the same bytes as a Buffer are scanned", () => {
+    const levels = Array.from({ length: 20_000 }, (_, k) => ({ price: formatPrice((k % 9999) + 1), size: String(k) }));
+    const text = JSON.stringify({ event_type: "book", market: M, asset_id: A, timestamp: "1", hash: "h", bids: levels, asks: levels });
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(fastScanFrame(text)).toBeUndefined();
+    expect(fastScanFrame(Buffer.from(text))).toBeDefined();
+    for (const raw of [text, Buffer.from(text)]) {
+      const fastStats = new DecoderStats();
+      const genericStats = new DecoderStats();
+      expect(decodeWsFrame(raw, { stats: fastStats })).toStrictEqual(decodeWsFrameGeneric(raw, { stats: genericStats }));
+      expect(statsOf(fastStats)).toStrictEqual(statsOf(genericStats));
+    }
+  });
+
   it("a large string frame (beyond the initial scratch buffer) decodes identically", () => {
     const levels = Array.from({ length: 3000 }, (_, k) => ({ price: formatPrice((k % 9999) + 1), size: String(k) }));
     const book = { event_type: "book", market: M, asset_id: A, timestamp: "1", hash: "h", bids: levels, asks: levels };

@@ -106,7 +106,8 @@ const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const SECONDS_THRESHOLD = 1e11;
 
 const encoder = new TextEncoder();
-const SCRATCH_MAX = 16 * 1024 * 1024;
+/** String frames above this go to the generic path (the scratch buffer never grows past it). */
+const SCRATCH_MAX = 1024 * 1024;
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** Content range of the last string scanned (`scanString`). */
