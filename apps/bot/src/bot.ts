@@ -46,7 +46,7 @@ import {
 import type { VenueSimHandle } from "@mm/venue-sim";
 import type { Logger } from "pino";
 import type { BotConfig } from "./config.js";
-import type { LiveCredentials } from "./credentials.js";
+import type { LiveCredentials, LiveSignatureType } from "./credentials.js";
 import { DryRunGateway } from "./dry-run-gateway.js";
 import type { HealthComponent } from "./http-server.js";
 import { marketInfoOf, selectMarkets } from "./market-selection.js";
@@ -202,7 +202,7 @@ export class Bot {
     let endpoints: { clob: string; gamma: string; data: string; ws: string; binance: string; binanceWs: string };
     let apiCreds: ApiCredentials;
     let privateKey: string;
-    let signer: { funder?: string; signatureType?: 0 | 1 | 2; chainId?: number } = {};
+    let signer: { funder?: string; signatureType?: LiveSignatureType; chainId?: number; version?: 1 | 2 | 3 } = {};
     if (cfg.mode === "sim") {
       this.sim = await startSimVenue(cfg, this.simClock);
       const u = this.sim.urls;
@@ -216,7 +216,12 @@ export class Bot {
       if (creds === undefined) throw new Error("live mode needs credentials");
       endpoints = cfg.endpoints;
       privateKey = creds.privateKey;
-      signer = { ...(creds.funder ? { funder: creds.funder } : {}), signatureType: creds.signatureType, chainId: cfg.chainId };
+      signer = {
+        ...(creds.funder ? { funder: creds.funder } : {}),
+        signatureType: creds.signatureType,
+        chainId: cfg.chainId,
+        ...(cfg.orderVersion !== undefined ? { version: cfg.orderVersion } : {}),
+      };
       if (creds.api) apiCreds = { key: creds.api.key, secret: creds.api.secret, passphrase: creds.api.passphrase };
       else {
         this.log.info("deriving API credentials via L1 from the private key");
@@ -224,7 +229,8 @@ export class Bot {
       }
     }
     const address = addressOf(privateKey);
-    this.rest = new VenueRest({ clobUrl: endpoints.clob, credentials: apiCreds, address });
+    // Balances are looked up per signature type: the venue derives the funding wallet from it.
+    this.rest = new VenueRest({ clobUrl: endpoints.clob, credentials: apiCreds, address, signatureType: signer.signatureType ?? 0 });
     this.client = new PolymarketClient({
       clobUrl: endpoints.clob,
       gammaUrl: endpoints.gamma,

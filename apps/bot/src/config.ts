@@ -113,6 +113,12 @@ export const ConfigSchema = z
     settleWaitMs: z.number().int().min(0).max(120_000).default(10_000),
     /** Live mode: Polygon chain id for order signing and L1 auth. */
     chainId: positiveInt.default(137),
+    /**
+     * Live mode: exchange generation of signed orders (EIP-712 domain version): 1 = CLOB V1 (until
+     * 2026-04-28), 2 = CLOB V2, 3 = Protocol V2 (ExchangeV3). Unset: 2 for a deposit wallet
+     * (POLY_SIGNATURE_TYPE=3, which exists only from V2 on), else 1. Sim mode follows the simulator.
+     */
+    orderVersion: z.literal([1, 2, 3]).optional(),
   })
   .strict();
 

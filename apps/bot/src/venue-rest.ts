@@ -31,6 +31,8 @@ export interface VenueRestOptions {
   readonly credentials: ApiCredentials;
   /** POLY_ADDRESS of the L2 headers (the signer's address). */
   readonly address: string;
+  /** `signature_type` of balance queries (0 EOA default; 1 proxy, 2 Safe, 3 deposit wallet): the venue derives the wallet from it. */
+  readonly signatureType?: number;
   readonly timeoutMs?: number;
   readonly now?: () => number;
 }
@@ -62,8 +64,9 @@ export class VenueRest {
   /** Settled wallet balance: collateral (micro-USDC) or a conditional token (micro-shares). */
   async balance(asset: "COLLATERAL" | string): Promise<number> {
     const path = CLOB_PATHS.balanceAllowance;
+    const st = `signature_type=${this.o.signatureType ?? 0}`;
     const query =
-      asset === "COLLATERAL" ? "asset_type=COLLATERAL&signature_type=0" : `asset_type=CONDITIONAL&token_id=${encodeURIComponent(asset)}`;
+      asset === "COLLATERAL" ? `asset_type=COLLATERAL&${st}` : `asset_type=CONDITIONAL&token_id=${encodeURIComponent(asset)}&${st}`;
     const headers = buildL2Headers(this.o.address, this.o.credentials, { method: "GET", path }, Math.floor(this.now() / 1000));
     const res = await fetch(`${this.base}${path}?${query}`, {
       headers: { ...headers },
