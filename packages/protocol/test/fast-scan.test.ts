@@ -32,6 +32,10 @@ import {
 
 // A counterexample is reported as found: shrinking multi-kilobyte frames takes minutes.
 fc.configureGlobal({ endOnFailure: true });
+/** `MM_FUZZ_RUNS=20 pnpm vitest run test/fast-scan.test.ts` multiplies the property runs (long soak). */
+const RUNS_FACTOR = Math.max(1, Number(process.env.MM_FUZZ_RUNS ?? "1") || 1);
+const runs = (n: number) => Math.round(n * RUNS_FACTOR);
+const PROPERTY_TIMEOUT_MS = 30_000 * RUNS_FACTOR;
 
 function statsOf(s: DecoderStats) {
   return {
@@ -222,100 +226,132 @@ describe("fast path vs generic path: bail-outs keep the generic behaviour", () =
 });
 
 describe("fast path vs generic path: property tests", () => {
-  it("valid frames of each shape, any key order and whitespace: identical, and taken by the fast path", () => {
-    for (const arb of [priceChangeCurrentArb, priceChangeLegacyChangesArb, priceChangeFlatArb, bookArb, bestBidAskArb, lastTradeArb]) {
+  it(
+    "valid frames of each shape, any key order and whitespace: identical, and taken by the fast path",
+    () => {
+      for (const arb of [priceChangeCurrentArb, priceChangeLegacyChangesArb, priceChangeFlatArb, bookArb, bestBidAskArb, lastTradeArb]) {
+        fc.assert(
+          fc.property(arb, wsArb, (ev, ws) => {
+            expect(same(serialize(ev, ws))).toBe(true);
+          }),
+          { numRuns: runs(120) },
+        );
+      }
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "arrays of events: identical, and taken by the fast path",
+    () => {
       fc.assert(
-        fc.property(arb, wsArb, (ev, ws) => {
-          expect(same(serialize(ev, ws))).toBe(true);
+        fc.property(fc.array(eventArb, { maxLength: 5 }), wsArb, (evs, ws) => {
+          expect(same(serialize(evs, ws))).toBe(true);
         }),
-        { numRuns: 120 },
+        { numRuns: runs(150) },
       );
-    }
-  });
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("arrays of events: identical, and taken by the fast path", () => {
-    fc.assert(
-      fc.property(fc.array(eventArb, { maxLength: 5 }), wsArb, (evs, ws) => {
-        expect(same(serialize(evs, ws))).toBe(true);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    "structural mutations (duplicate/unknown/dropped keys, numbers as numbers, odd values, escapes, non-ASCII)",
+    () => {
+      fc.assert(
+        fc.property(frameArb, fc.array(fc.tuple(fc.nat(), mutationArb), { minLength: 1, maxLength: 3 }), wsArb, (frame, muts, ws) => {
+          const copy: Json = clone(frame);
+          const objects = objectsOf(copy);
+          if (objects.length === 0) return;
+          for (const [which, m] of muts) mutate(objects[which % objects.length]!, m);
+          same(applyEscapes(serialize(copy, ws)));
+        }),
+        { numRuns: runs(600) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("structural mutations (duplicate/unknown/dropped keys, numbers as numbers, odd values, escapes, non-ASCII)", () => {
-    fc.assert(
-      fc.property(frameArb, fc.array(fc.tuple(fc.nat(), mutationArb), { minLength: 1, maxLength: 3 }), wsArb, (frame, muts, ws) => {
-        const copy: Json = clone(frame);
-        const objects = objectsOf(copy);
-        if (objects.length === 0) return;
-        for (const [which, m] of muts) mutate(objects[which % objects.length]!, m);
-        same(applyEscapes(serialize(copy, ws)));
-      }),
-      { numRuns: 600 },
-    );
-  });
+  it(
+    "type inference without event_type, with known keys added where they do not belong",
+    () => {
+      const knownKey = mutationArb.filter((m) => m.kind === "known_key");
+      fc.assert(
+        fc.property(eventArb, fc.array(knownKey, { minLength: 1, maxLength: 3 }), (ev, adds) => {
+          const copy = clone(ev);
+          if (typeof copy !== "object" || copy === null || Array.isArray(copy)) return;
+          copy.entries = copy.entries.filter(([k]) => k !== "event_type");
+          for (const m of adds) if (m.kind === "known_key" && m.entry[0] !== "event_type") mutate(copy.entries, m);
+          same(serialize(copy));
+          same(serialize([copy, ev]));
+        }),
+        { numRuns: runs(400) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("type inference without event_type, with known keys added where they do not belong", () => {
-    const knownKey = mutationArb.filter((m) => m.kind === "known_key");
-    fc.assert(
-      fc.property(eventArb, fc.array(knownKey, { minLength: 1, maxLength: 3 }), (ev, adds) => {
-        const copy = clone(ev);
-        if (typeof copy !== "object" || copy === null || Array.isArray(copy)) return;
-        copy.entries = copy.entries.filter(([k]) => k !== "event_type");
-        for (const m of adds) if (m.kind === "known_key" && m.entry[0] !== "event_type") mutate(copy.entries, m);
-        same(serialize(copy));
-        same(serialize([copy, ev]));
-      }),
-      { numRuns: 400 },
-    );
-  });
+  it(
+    "truncations",
+    () => {
+      fc.assert(
+        fc.property(frameArb, wsArb, fc.nat(), (frame, ws, cut) => {
+          const text = serialize(frame, ws);
+          same(text.slice(0, cut % (text.length + 1)));
+        }),
+        { numRuns: runs(300) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("truncations", () => {
-    fc.assert(
-      fc.property(frameArb, wsArb, fc.nat(), (frame, ws, cut) => {
-        const text = serialize(frame, ws);
-        same(text.slice(0, cut % (text.length + 1)));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it(
+    "byte flips and inserted bytes",
+    () => {
+      fc.assert(
+        fc.property(
+          frameArb,
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
+          (frame, edits) => {
+            let bytes = Buffer.from(serialize(frame));
+            for (const [pos, byte, insert] of edits) {
+              const at = pos % (bytes.length + 1);
+              if (insert || at === bytes.length) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at)]);
+              else bytes[at] = byte;
+            }
+            // Buffer input straight (may be invalid UTF-8), and its decoded text.
+            const fastStats = new DecoderStats();
+            const genericStats = new DecoderStats();
+            expect(decodeWsFrame(bytes, { stats: fastStats })).toStrictEqual(decodeWsFrameGeneric(bytes, { stats: genericStats }));
+            expect(statsOf(fastStats)).toStrictEqual(statsOf(genericStats));
+            same(bytes.toString("utf8"));
+          },
+        ),
+        { numRuns: runs(400) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("byte flips and inserted bytes", () => {
-    fc.assert(
-      fc.property(
-        frameArb,
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
-        (frame, edits) => {
-          let bytes = Buffer.from(serialize(frame));
-          for (const [pos, byte, insert] of edits) {
-            const at = pos % (bytes.length + 1);
-            if (insert || at === bytes.length) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at)]);
-            else bytes[at] = byte;
-          }
-          // Buffer input straight (may be invalid UTF-8), and its decoded text.
-          const fastStats = new DecoderStats();
-          const genericStats = new DecoderStats();
-          expect(decodeWsFrame(bytes, { stats: fastStats })).toStrictEqual(decodeWsFrameGeneric(bytes, { stats: genericStats }));
-          expect(statsOf(fastStats)).toStrictEqual(statsOf(genericStats));
-          same(bytes.toString("utf8"));
-        },
-      ),
-      { numRuns: 400 },
-    );
-  });
+  it(
+    "mutated key order inside events and levels never changes the result",
+    () => {
+      fc.assert(
+        fc.property(frameArb, fc.nat(), (frame, seed) => {
+          const copy = clone(frame);
+          for (const entries of objectsOf(copy)) if (entries.length > 1) entries.push(entries.splice(seed % entries.length, 1)[0]!);
+          expect(same(serialize(copy))).toBe(true);
+        }),
+        { numRuns: runs(200) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("mutated key order inside events and levels never changes the result", () => {
-    fc.assert(
-      fc.property(frameArb, fc.nat(), (frame, seed) => {
-        const copy = clone(frame);
-        for (const entries of objectsOf(copy)) if (entries.length > 1) entries.push(entries.splice(seed % entries.length, 1)[0]!);
-        expect(same(serialize(copy))).toBe(true);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it("the fast path was exercised", () => {
-    expect(fastHits).toBeGreaterThan(500);
-  });
+  it(
+    "the fast path was exercised",
+    () => {
+      expect(fastHits).toBeGreaterThan(500);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
