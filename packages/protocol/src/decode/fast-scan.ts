@@ -113,11 +113,14 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 /** Content range of the last string scanned (`scanString`). */
 let vs = 0;
 let ve = 0;
-/** Output of the array scanners. */
-let scannedChanges: LevelChange[] = [];
-let scannedLevels: BookLevel[] = [];
+/** Output of the array scanners (reset to the shared empty lists after each frame; never mutated). */
+const NO_CHANGES: LevelChange[] = [];
+const NO_LEVELS: BookLevel[] = [];
+const NO_NUMBERS: number[] = [];
+let scannedChanges = NO_CHANGES;
+let scannedLevels = NO_LEVELS;
 /** `changes[]` of a legacy event as (side, price, size) triples; consumed when the event is built. */
-let legacyChanges: number[] = [];
+let legacyChanges = NO_NUMBERS;
 
 /**
  * Decodes a frame made only of the hot shapes, every event valid. `undefined` means "not handled
@@ -125,7 +128,11 @@ let legacyChanges: number[] = [];
  */
 export function fastScanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
   const events = scanFrame(raw);
-  frameText = undefined; // do not keep the last frame alive
+  // Keep nothing of this frame alive in module state.
+  frameText = undefined;
+  scannedChanges = NO_CHANGES;
+  scannedLevels = NO_LEVELS;
+  legacyChanges = NO_NUMBERS;
   return events;
 }
 
