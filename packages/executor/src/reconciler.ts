@@ -157,7 +157,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     let first = true;
     for (let pj = 0; pj < orders.length; pj++) {
       const q = orders[pj]!;
-      if (q.tokenId !== order.tokenId || q.side !== order.side || q.price !== order.price) continue;
+      // Price first: the cheapest and most selective comparison.
+      if (q.price !== order.price || q.side !== order.side || q.tokenId !== order.tokenId) continue;
       if (pj < pi) first = false;
       size += q.size;
     }
@@ -167,7 +168,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (let i = 0; i < n; i++) {
       if (handled[i] === 1) continue;
       const o = working[i]!;
-      if (o.tokenId !== order.tokenId || o.side !== order.side || o.price !== order.price) continue;
+      if (o.price !== order.price || o.side !== order.side || o.tokenId !== order.tokenId) continue;
       handled[i] = 1;
       let k = nc++;
       while (k > 0 && working[cands[k - 1]!]!.createdAt > o.createdAt) {
