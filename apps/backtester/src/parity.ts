@@ -1,15 +1,18 @@
 /**
  * Live-vs-backtest parity: replay a bot journal's intents (the executor's `intent` entries) through
  * the executor, gateway and venue model over the market tape of the same period, and compare the
- * fills with the journal's own (`user` fill entries). Live fills are matched to simulated ones by
- * token, side and price within a time window; what is left is explained by cause:
+ * fills with the journal's own (`user` fill entries). Live fills are matched to simulated ones in
+ * YES space (market, direction, YES price; or literally by token, side and price) within a time
+ * window, nearest pairs first; what is left is explained by cause:
  *
- * - `settlement`: the live trade FAILED (void; the model drew its own failures);
- * - `queue`: the simulation had an order resting at that token, side and price at the time, but the
- *   queue model did not reach it (or reached it outside the window);
+ * - `settlement`: the settlement outcomes of a matched pair differ, or the live trade FAILED;
+ * - `queue`: the simulation had an order resting at that key at the time, but the queue model did
+ *   not reach it (or reached it outside the window);
  * - `latency`: the simulation had no order there at that time (it arrived later or left earlier:
  *   order-entry / cancel / market-data timing, or a reject);
  * - simulated fills with no live counterpart: `sim_only` (the model filled where live did not).
+ *
+ * Divergence while either executor was not RUNNING is marked (`whileNotRunning`).
  */
 import { type JournalEntry, type JournalSink, MemoryJournal } from "@mm/executor";
 import { type DesiredQuoteSet, type MarketInfo, PRICE_SCALE, type Side, type TokenId, type TradeStatus } from "@mm/types";
@@ -19,6 +22,7 @@ import type { Tape } from "./tape.js";
 import type { VenueTrade } from "./venue-model.js";
 
 export interface JournalFill {
+  /** Match time, or first sighting when the journal's match times are whole seconds (see `journalInputs`), epoch ms. */
   readonly time: number;
   readonly tradeId: string;
   readonly tokenId: TokenId;
