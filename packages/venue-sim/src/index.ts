@@ -17,6 +17,7 @@ export type { FrameFaults, HttpFault, HttpFaultKind, Channel } from "./server/fa
 export { DEFAULT_RATE_LIMITS, type BucketSpec, type SignerLimits } from "./server/rate-limit.js";
 export { l2Signature, deriveCredentials, type ApiCredentials, type L1Verifier } from "./server/auth.js";
 export type { SignedOrderCheck } from "./server/clob-routes.js";
+export { DepositWalletRegistry } from "./server/deposit-wallets.js";
 
 // ---- reference and flow ----------------------------------------------------------------------------
 export { ReferenceServer, type ReferenceServerOptions, type ReferenceSymbolOptions } from "./reference/server.js";

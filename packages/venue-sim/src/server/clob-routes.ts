@@ -24,6 +24,7 @@ import {
   type VenueEngine,
 } from "../engine/index.js";
 import type { ApiCredentials, CredentialStore, L1Verifier } from "./auth.js";
+import type { DepositWalletRegistry } from "./deposit-wallets.js";
 import { fail, ok, type Reply, type Route, type RouteContext } from "./http-app.js";
 import type { SimMarket } from "./markets.js";
 import { bookSummary, clobTrade, microString, openOrder } from "./wire.js";
@@ -52,6 +53,8 @@ export interface ClobContext {
   readonly signedOrders: SignedOrderCheck | undefined;
   /** Order struct generation the venue accepts (§0): 1 = V1 (default), 2 = CLOB V2. */
   readonly orderVersion: 1 | 2;
+  /** Deposit wallets (type-3 orders): the API key's address must own `order.signer`. */
+  readonly depositWallets: DepositWalletRegistry;
   readonly l1Verifier: L1Verifier | undefined;
   /** Order submission hook: the flow engine and tests observe placements through the engine events instead. */
 }
@@ -179,7 +182,9 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
   const isV1 = "nonce" in order && "feeRateBps" in order;
   if ((ctx.orderVersion === 2) === isV1) return { reply: fail(400, "invalid order version") };
   if (env.owner !== creds.apiKey) return { reply: fail(400, "the order owner has to be the owner of the API KEY") };
-  if (typeof order.signer !== "string" || order.signer.toLowerCase() !== creds.address.toLowerCase()) {
+  // Deposit wallets (type 3): signer = maker = the wallet, whose owner is checked after the signature.
+  const depositWallet = env.order.signatureType === 3;
+  if (!depositWallet && (typeof order.signer !== "string" || order.signer.toLowerCase() !== creds.address.toLowerCase())) {
     return { reply: fail(400, "the order signer address has to be the address of the API KEY") };
   }
   const t = parseTokenId(env.order.tokenId);
@@ -195,6 +200,10 @@ function placeOne(ctx: ClobContext, creds: ApiCredentials, envelope: unknown): P
     hashed = checked.orderId;
   } else {
     hashed = fallbackOrderId(order);
+  }
+  // A valid envelope from another user's wallet is still not this API key's order.
+  if (depositWallet && !ctx.depositWallets.isOwner(env.order.signer, creds.address)) {
+    return { reply: fail(400, "the order signer address has to be the address of the API KEY") };
   }
   const id = parseOrderId(hashed);
   const input: PlaceOrderInput = {

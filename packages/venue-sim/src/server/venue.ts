@@ -23,6 +23,7 @@ import { type EngineEvent, type EngineOptions, type TradeFault, type TradingMode
 import { ReferenceServer, type ReferenceSymbolOptions } from "../reference/server.js";
 import { type ApiCredentials, CredentialStore, deriveCredentials, type L1Verifier } from "./auth.js";
 import { clobRoutes, type SignedOrderCheck } from "./clob-routes.js";
+import { DepositWalletRegistry } from "./deposit-wallets.js";
 import { eip712L1Verifier, eip712OrderCheck } from "./signing.js";
 import { type Channel, FaultState, type FrameFaults, type HttpFault } from "./faults.js";
 import { dataRoutes, gammaRoutes } from "./gamma-data-routes.js";
@@ -83,6 +84,12 @@ export interface VenueOptions {
   readonly chainId?: number;
   /** Accepted order generation: 1 = V1 structs (default), 2 = CLOB V2 (V1 bodies ⇒ "invalid order version"). */
   readonly orderVersion?: 1 | 2;
+  /**
+   * Deposit wallets for signature-type-3 (POLY_1271) V2 orders: wallet address → owner EOA (more
+   * via `venue.depositWallets.register`). A type-3 order must be signed by the wallet's owner and
+   * sent with that owner's API key.
+   */
+  readonly depositWallets?: Readonly<Record<string, string>>;
   /** Reference symbols and path parameters; step interval in ms (0 = manual `reference.step()`). */
   readonly reference?: { readonly symbols?: readonly ReferenceSymbolOptions[]; readonly intervalMs?: number };
 }
@@ -121,6 +128,8 @@ export type FaultSpec =
 
 export class Venue {
   readonly clock: Clock;
+  /** Deposit wallet → owner EOA, for type-3 orders. */
+  readonly depositWallets: DepositWalletRegistry;
   readonly engine: VenueEngine;
   readonly faults: FaultState;
   readonly credentials: CredentialStore;
@@ -157,6 +166,7 @@ export class Venue {
     this.engine = new VenueEngine({ clock: this.clock, config: { seed: options.seed, ...(options.engine ?? {}) } });
     this.faults = new FaultState(options.seed);
     this.credentials = new CredentialStore("venue-sim", options.maxSkewSec ?? 0);
+    this.depositWallets = new DepositWalletRegistry(options.depositWallets ?? {});
     const creds = deriveCredentials(TEST_ADDRESS, "0", "venue-sim");
     this.credentials.add(creds);
     this.testCredentials = { ...creds, privateKey: TEST_PRIVATE_KEY };
@@ -211,7 +221,10 @@ export class Venue {
           priceSide: () => this.priceSide,
           pageSize: options.pageSize ?? 100,
           orderVersion: options.orderVersion ?? 1,
-          signedOrders: options.signedOrders ?? (options.verifySignatures === false ? undefined : eip712OrderCheck(options.chainId ?? 137)),
+          depositWallets: this.depositWallets,
+          signedOrders:
+            options.signedOrders ??
+            (options.verifySignatures === false ? undefined : eip712OrderCheck(options.chainId ?? 137, this.depositWallets)),
           l1Verifier:
             options.l1Verifier ?? (options.verifySignatures === false ? undefined : eip712L1Verifier(now, options.chainId ?? 137)),
         }),
