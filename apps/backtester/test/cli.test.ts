@@ -61,4 +61,16 @@ describe.concurrent("mm-backtest", () => {
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toMatch(/venue.failProbability/);
   }, 120_000);
+
+  it("parity --segments exits 2 for a missing journal database or an unknown session", async () => {
+    const missing = await run(["parity", "--segments", dir, "--journal-db", join(dir, "none.sqlite"), "--session", "s"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such journal database/);
+    const db = join(dir, "empty.sqlite");
+    const { SqliteStorage } = await import("@mm/storage");
+    await SqliteStorage.open({ path: db }).close();
+    const unknown = await run(["parity", "--segments", dir, "--journal-db", db, "--session", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no journal entries for session nope/);
+  }, 120_000);
 });
