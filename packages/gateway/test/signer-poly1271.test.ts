@@ -10,6 +10,7 @@ import {
   orderDomainFor,
   orderV2FromWire,
   POLYGON_CHAIN_ID,
+  PrivateKeySigner,
   verifyL2,
   verifyPoly1271Signature,
   WirePostOrderBodyV2Schema,
@@ -18,6 +19,7 @@ import { conditionId, ManualClock, type OrderRequest, price, size, tokenId } fro
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, createOrderSigner, type OrderSignerConfig, SignerConfigError } from "../src/index.js";
 import { Inbox } from "./helpers.js";
+import { startRig } from "./sim-helpers.js";
 
 // Hardhat's first test key (public test vector, never funded on mainnet).
 const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -262,5 +264,54 @@ describe("gateway with a deposit wallet (loopback)", () => {
     const rejects = inbox.of("PLACE_REJECT");
     expect(rejects).toHaveLength(1);
     expect(rejects[0]!.message).toContain("invalid signature");
+  });
+});
+
+// ---- the real gateway against the real simulator -------------------------------------------------
+
+describe("gateway with a deposit wallet against @mm/venue-sim (loopback)", () => {
+  it("a type-3 order through the real gateway is accepted and rests; another key claiming the wallet is rejected `invalid signature`", async () => {
+    const r = await startRig({ orderVersion: 2 });
+    cleanup.push(() => r.stop());
+    const c = r.sim.credentials;
+    r.sim.venue.depositWallets.register(WALLET, c.address);
+    const owner = createGateway({
+      clobUrl: r.sim.urls.clob,
+      credentials: { key: c.apiKey, secret: c.secret, passphrase: c.passphrase },
+      signer: { privateKey: c.privateKey, funder: WALLET, signatureType: 3 },
+      mailbox: r.inbox,
+      heartbeat: false,
+      syncBalances: true,
+    });
+    cleanup.push(() => owner.close());
+    owner.submit({ kind: "PLACE", actionId: 1, order: r.order("dw-1") });
+    await r.until((m) => m.length >= 1);
+    const ack = r.inbox.of("PLACE_ACK");
+    expect(ack).toHaveLength(1);
+    expect(ack[0]).toMatchObject({ clientOrderId: "dw-1", venueStatus: "live" });
+    const open = r.sim.venue.engine.openOrders(c.apiKey as never);
+    expect(open.map((o) => o.id)).toEqual([ack[0]!.orderId]);
+
+    // Another account (its own key and API credentials) claiming WALLET: the envelope recovers its EOA, not the owner.
+    const intruderKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    const ic = r.sim.venue.credentials.create(PrivateKeySigner.fromHex(intruderKey).address, "0");
+    if (ic === undefined) throw new Error("intruder account exists");
+    r.sim.venue.engine.deposit(ic.apiKey as never, 1_000_000_000 as never);
+    const intruder = createGateway({
+      clobUrl: r.sim.urls.clob,
+      credentials: { key: ic.apiKey, secret: ic.secret, passphrase: ic.passphrase },
+      signer: { privateKey: intruderKey, funder: WALLET, signatureType: 3 },
+      mailbox: r.inbox,
+      heartbeat: false,
+    });
+    cleanup.push(() => intruder.close());
+    intruder.submit({ kind: "PLACE", actionId: 2, order: r.order("dw-2") });
+    await r.until((m) => m.length >= 2);
+    const rejects = r.inbox.of("PLACE_REJECT");
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({ clientOrderId: "dw-2" });
+    expect(rejects[0]!.message).toContain("invalid signature");
+    expect(r.sim.venue.engine.openOrders(c.apiKey as never)).toHaveLength(1);
+    expect(r.sim.venue.engine.openOrders(ic.apiKey as never)).toHaveLength(0);
   });
 });
