@@ -46,6 +46,14 @@ export const RunConfigSchema = z
       })
       .strict()
       .optional(),
+    gateway: z
+      .object({
+        worker: z.enum(["pipelined", "serial"]),
+        maxBatchPlace: z.number().int().min(1).max(15).optional(),
+        maxBatchCancel: z.number().int().min(1).max(1_000).optional(),
+      })
+      .strict()
+      .optional(),
     initialCollateralUsdc: z.number().positive().max(1e12).default(1_000),
     sampleIntervalMs: z.number().positive().optional(),
     markoutHorizonsMs: z.array(z.number().positive()).max(16).optional(),
@@ -77,6 +85,7 @@ export function parseRunConfig(json: unknown): BacktestConfig {
     ...(c.executor ? { executor: c.executor as BacktestConfig["executor"] } : {}),
     ...(c.venue ? { venue: c.venue } : {}),
     latency,
+    ...(c.gateway ? { gateway: c.gateway } : {}),
     initialCollateral: Math.round(c.initialCollateralUsdc * 1_000_000),
     ...(c.sampleIntervalMs !== undefined ? { sampleIntervalMs: c.sampleIntervalMs } : {}),
     ...(c.markoutHorizonsMs !== undefined ? { markoutHorizonsMs: c.markoutHorizonsMs } : {}),

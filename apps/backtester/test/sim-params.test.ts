@@ -12,6 +12,7 @@ import {
   LatencySampler,
   latencyFromJournal,
   parityConfigFromSession,
+  parseRunConfig,
   parseVenueSimSettings,
   serviceTraceFromJournal,
   SimGateway,
@@ -98,6 +99,18 @@ describe("serviceTraceFromJournal", () => {
 
   it("parityConfigFromSession needs the journal's start entry", () => {
     expect(() => parityConfigFromSession([], {})).toThrow(/start entry/);
+  });
+});
+
+describe("run config", () => {
+  it("accepts the serial gateway model and rejects a batch over the venue's limit", () => {
+    const strategy = { kind: "bands" };
+    expect(parseRunConfig({ strategy, gateway: { worker: "serial", maxBatchPlace: 5 } }).gateway).toEqual({
+      worker: "serial",
+      maxBatchPlace: 5,
+    });
+    expect(parseRunConfig({ strategy }).gateway).toBeUndefined();
+    expect(() => parseRunConfig({ strategy, gateway: { worker: "serial", maxBatchPlace: 16 } })).toThrow(/gateway.maxBatchPlace/);
   });
 });
 
