@@ -13,10 +13,10 @@
  * and every value the generic path would reject (bad side, off-scale or malformed number, empty
  * id, non-digit timestamp...). It never throws.
  *
- * Buffers are scanned in place after two native checks (no backslash, all ASCII), other
- * `Uint8Array`s through a Buffer view over the same memory; strings are first encoded into a
- * reused scratch buffer (one native copy, which also detects non-ASCII text at once: written bytes
- * ≠ characters read). Event strings of frames ≤ SHARED_TEXT_MAX_BYTES are substrings of one text
+ * Buffers are scanned in place, with two native checks (no backslash, all ASCII) before a frame
+ * is accepted; other `Uint8Array`s through a Buffer view over the same memory; strings are first
+ * encoded into a reused scratch buffer (one native copy, which also detects non-ASCII text at
+ * once: written bytes ≠ characters read). Event strings of frames ≤ SHARED_TEXT_MAX_BYTES are substrings of one text
  * of the frame (so a kept id or hash may keep up to that many bytes alive); larger frames copy
  * each string on its own.
  */
@@ -153,8 +153,6 @@ function scanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
   } else {
     b = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     n = b.length;
-    // Two native scans up front let the string scanner test one condition per byte.
-    if (b.indexOf(92) >= 0 || !isAscii(b)) return undefined;
   }
   frameLen = n;
   const out: WsEvent[] = [];
@@ -187,7 +185,12 @@ function scanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
   } else {
     return undefined;
   }
-  return skipWs(b, i, n) === n ? out : undefined;
+  if (skipWs(b, i, n) !== n) return undefined;
+  // The string scanner tests one condition per byte and relies on the frame holding no backslash
+  // and no byte ≥ 0x80: two native scans decide, once the frame is otherwise understood (a frame
+  // that bails early never pays for them; what was built from such a frame is dropped here).
+  if (typeof raw !== "string" && (b.indexOf(92) >= 0 || !isAscii(b))) return undefined;
+  return out;
 }
 
 /** JSON whitespace only (space, tab, LF, CR): anything else ≤ 32 makes JSON.parse fail. */
@@ -202,8 +205,8 @@ function skipWs(b: Buffer, i: number, n: number): number {
 
 /**
  * `b[i]` is `"`. String → index after the closing quote, content in vs/ve; -1 on a control
- * character or a missing closing quote. The frame holds no backslash and no byte ≥ 0x80 (checked up front),
- * so the content is plain ASCII with no escape.
+ * character or a missing closing quote. Backslashes and bytes ≥ 0x80 are not looked for here: a
+ * frame holding any is rejected as a whole before `scanFrame` returns (string input: up front).
  */
 function scanString(b: Buffer, i: number, n: number): number {
   const s = i + 1;
