@@ -17,6 +17,9 @@ import { DelayLine } from "./delay-line.js";
 import type { LatencySampler } from "./latency.js";
 import type { SimVenue } from "./venue-model.js";
 
+/** The message of a PLACE cleared by a CANCEL_ALL before it was sent (@mm/gateway's text). */
+export const CLEARED_BY_CANCEL_ALL = "not sent: cleared by CANCEL_ALL";
+
 export interface GatewayModel {
   readonly worker: "pipelined" | "serial";
   /** `serial`: PLACEs per batch request (@mm/gateway default 15). */
@@ -103,6 +106,7 @@ export class SimGateway implements OrderGateway {
   submit(action: GatewayAction): void {
     this.counters.submitted++;
     if (this.serial) {
+      if (action.kind === "CANCEL_ALL") this.clearPlaces();
       this.queue.push(action);
       this.kick();
       return;
@@ -133,6 +137,26 @@ export class SimGateway implements OrderGateway {
         this.busy = false;
         this.kick();
       });
+    });
+  }
+
+  /** `serial`: like @mm/gateway, a CANCEL_ALL clears the queued PLACEs (never sent), each answered with a reject. */
+  private clearPlaces(): void {
+    const cleared = this.queue.filter((a): a is Extract<GatewayAction, { kind: "PLACE" }> => a.kind === "PLACE");
+    if (cleared.length === 0) return;
+    for (let i = this.queue.length - 1; i >= 0; i--) if ((this.queue[i] as GatewayAction).kind === "PLACE") this.queue.splice(i, 1);
+    this.clock.setTimer(0, () => {
+      for (const a of cleared) {
+        this.counters.results++;
+        this.results?.post({
+          kind: "PLACE_REJECT",
+          actionId: a.actionId,
+          clientOrderId: a.order.clientOrderId,
+          reason: "not_sent",
+          message: CLEARED_BY_CANCEL_ALL,
+          at: this.clock.now(),
+        });
+      }
     });
   }
 

@@ -9,7 +9,7 @@ export {
   type VenueModelConfig,
   type VenueTrade,
 } from "./venue-model.js";
-export { SimGateway, SimUserFeed, traceAt, type GatewayModel, type ServiceTrace } from "./gateway.js";
+export { CLEARED_BY_CANCEL_ALL, SimGateway, SimUserFeed, traceAt, type GatewayModel, type ServiceTrace } from "./gateway.js";
 export { DelayLine } from "./delay-line.js";
 export {
   DEFAULT_LATENCY,

@@ -161,6 +161,25 @@ describe("SimGateway serial worker", () => {
     expect(gw.counters.requests).toBe(3);
   });
 
+  it("a CANCEL_ALL clears the queued PLACEs (rejected, never sent) and goes next", () => {
+    const { clock, gw, got } = rig();
+    gw.submit({ kind: "PLACE", actionId: 1, order: order(1, 4_800) } as GatewayAction);
+    // #1 left at once (nothing in flight); #2 and #3 wait for its answer.
+    gw.submit({ kind: "PLACE", actionId: 2, order: order(2, 4_700) } as GatewayAction);
+    clock.advanceTo(T0 + 1);
+    gw.submit({ kind: "PLACE", actionId: 3, order: order(3, 4_600) } as GatewayAction);
+    gw.submit({ kind: "CANCEL_ALL", actionId: 4, reason: "stop" } as GatewayAction);
+    clock.advanceTo(T0 + 200);
+    expect(got.map(([t, r]) => [t, r.kind, "actionId" in r ? r.actionId : 0])).toEqual([
+      [1, "PLACE_REJECT", 2],
+      [1, "PLACE_REJECT", 3],
+      [20, "PLACE_ACK", 1],
+      [40, "CANCEL_ALL_ACK", 4],
+    ]);
+    const rej = got[0]?.[1];
+    expect(rej?.kind === "PLACE_REJECT" && rej.reason).toBe("not_sent");
+  });
+
   it("takes the observed request time nearest in time when the trace has one", () => {
     const { clock, gw, got } = rig([[T0, 90]]);
     gw.submit({ kind: "PLACE", actionId: 1, order: order(1, 4_800) } as GatewayAction);
