@@ -112,6 +112,12 @@ interface FillRecord {
 
 interface MarketState {
   info: MarketInfo;
+  /** The positions of its two tokens (`positions` never replaces a Position object). */
+  yesPos: Position;
+  noPos: Position;
+  /** Shares of each token at start (the max-loss mark's reference). */
+  startYes: number;
+  startNo: number;
   /** The intent last applied. */
   intent: DesiredQuoteSet | undefined;
   /** Latest intent not yet applied (law I: one slot, overwritten). */
@@ -325,6 +331,10 @@ export class ExecutorActor {
       const t = token as TokenId;
       this.position(t).settled = amount;
       this.startTokens.set(t, amount);
+    }
+    for (const m of this.marketList) {
+      m.startYes = this.startTokens.get(m.info.yes.tokenId) ?? 0;
+      m.startNo = this.startTokens.get(m.info.no.tokenId) ?? 0;
     }
     this.modeSince = this.clock.now();
     this.lastContinuityAt = this.modeSince;
@@ -891,6 +901,8 @@ export class ExecutorActor {
         const m = this.markets.get(c.market.conditionId);
         if (m) {
           m.info = c.market;
+          m.yesPos = this.position(c.market.yes.tokenId);
+          m.noPos = this.position(c.market.no.tokenId);
           m.suspendedUntil = 0;
         } else this.addMarket(c.market);
         break;
@@ -929,16 +941,15 @@ export class ExecutorActor {
       let gross = 0;
       for (let k = 0; k < 2; k++) {
         const yes = k === 0;
-        const t = yes ? m.info.yes.tokenId : m.info.no.tokenId;
-        const p = this.position(t);
+        const p = yes ? m.yesPos : m.noPos;
         const qty = p.settled + p.pending;
         if (qty > limits.maxPositionPerToken) {
           this.riskBreach("max_position", qty, limits.maxPositionPerToken);
           return;
         }
         gross += Math.max(0, qty);
-        const mark = marked ? (yes ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(t) ?? 0);
-        pnl += ((qty - (this.startTokens.get(t) ?? 0)) * mark) / PRICE_SCALE;
+        const mark = marked ? (yes ? fv : PRICE_SCALE - fv) : (this.lastFillPrice.get(yes ? m.info.yes.tokenId : m.info.no.tokenId) ?? 0);
+        pnl += ((qty - (yes ? m.startYes : m.startNo)) * mark) / PRICE_SCALE;
       }
       if (gross > limits.maxGrossPosition) {
         this.riskBreach("max_gross_position", gross, limits.maxGrossPosition);
@@ -1645,6 +1656,10 @@ export class ExecutorActor {
   private addMarket(info: MarketInfo): void {
     const m: MarketState = {
       info,
+      yesPos: this.position(info.yes.tokenId),
+      noPos: this.position(info.no.tokenId),
+      startYes: this.startTokens.get(info.yes.tokenId) ?? 0,
+      startNo: this.startTokens.get(info.no.tokenId) ?? 0,
       intent: undefined,
       slot: undefined,
       dirty: false,
