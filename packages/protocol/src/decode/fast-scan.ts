@@ -73,9 +73,30 @@ function bits(...ids: number[]): number {
   return m;
 }
 
-/** Candidate keys by first byte: id and the name's bytes followed by the closing quote. */
+/**
+ * Candidate keys by first byte: id and the name's bytes followed by the closing quote, most
+ * frequent first within a bucket (level and change keys before the once-per-event ones).
+ */
 const KEYS_BY_FIRST: { id: number; bytes: Uint8Array }[][] = Array.from({ length: 128 }, () => []);
-for (let id = 0; id < KEY_NAMES.length; id++) {
+const KEY_PRIORITY = [
+  K_PRICE,
+  K_SIZE,
+  K_SIDE,
+  K_BEST_BID,
+  K_BEST_ASK,
+  K_ASSET_ID,
+  K_HASH,
+  K_MARKET,
+  K_TIMESTAMP,
+  K_EVENT_TYPE,
+  K_PRICE_CHANGES,
+  K_CHANGES,
+  K_BIDS,
+  K_ASKS,
+  K_FEE_RATE_BPS,
+  K_SPREAD,
+];
+for (const id of new Set([...KEY_PRIORITY, ...KEY_NAMES.keys()])) {
   const name = KEY_NAMES[id]!;
   KEYS_BY_FIRST[name.charCodeAt(0)]!.push({ id, bytes: Buffer.from(`${name}"`, "latin1") });
 }
