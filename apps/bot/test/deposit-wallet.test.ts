@@ -5,11 +5,17 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Writable } from "node:stream";
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { orderDomainFor, orderV2FromWire, verifyPoly1271Signature, WireSignedOrderV2Schema } from "@mm/protocol";
+import { type SignedOrderCheck, startVenueSim, TEST_ADDRESS, TEST_PRIVATE_KEY, type VenueSimHandle } from "@mm/venue-sim";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { CredentialsError, loadLiveCredentials } from "../src/credentials.js";
+import { run } from "../src/run.js";
 import { VenueRest } from "../src/venue-rest.js";
+import { tempDir } from "./helpers.js";
 
 // Hardhat's first test key (public test vector) and its address.
 const PK = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -110,4 +116,85 @@ describe("balance queries carry the signature type (loopback)", () => {
       ["CONDITIONAL", "123", "3"],
     ]);
   });
+});
+
+// ---- the bot in live mode with a deposit wallet, against the simulator standing in for Polymarket ----
+
+const sims: VenueSimHandle[] = [];
+afterEach(async () => {
+  for (const sim of sims.splice(0)) await sim.stop();
+});
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _e, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  return { stream, text: () => chunks.join("") };
+}
+
+describe("live mode with a deposit wallet (simulator on loopback, CLOB V2)", () => {
+  it("POLY_SIGNATURE_TYPE=3 + POLY_FUNDER: type-3 V2 orders accepted by the venue, balances match, no secret in the log", async () => {
+    // The venue's check, made strict for this test: only deposit-wallet orders of WALLET signed by its owner pass.
+    const seen: { signatureType: unknown; maker: unknown; signer: unknown }[] = [];
+    const onlyWalletOrders: SignedOrderCheck = {
+      check(order, negRisk) {
+        seen.push({ signatureType: order.signatureType, maker: order.maker, signer: order.signer });
+        const w = WireSignedOrderV2Schema.safeParse(order);
+        if (!w.success || w.data.signatureType !== 3 || w.data.maker !== WALLET || w.data.signer !== WALLET) return { ok: false };
+        const v = verifyPoly1271Signature(orderV2FromWire(w.data), w.data.signature, orderDomainFor(137, negRisk, 2)!);
+        return v.ok && v.value.innerSigner === TEST_ADDRESS ? { ok: true, orderId: v.value.orderId } : { ok: false };
+      },
+    };
+    const sim = await startVenueSim({
+      seed: 9,
+      markets: 2,
+      orderVersion: 2,
+      depositWallets: { [WALLET]: TEST_ADDRESS },
+      signedOrders: onlyWalletOrders,
+      flow: { takerRatePerSec: 4 },
+      engine: { settlement: { minedDelayMs: 300, confirmedDelayMs: 300, failProbability: 0 } },
+    });
+    sims.push(sim);
+    const dir = tempDir();
+    const out = sink();
+    const err = sink();
+    const code = await run({
+      argv: ["--live", "--duration", "3", "--journal", join(dir, "j.sqlite"), "--http-port=-1"],
+      env: {
+        POLY_PRIVATE_KEY: TEST_PRIVATE_KEY,
+        POLY_SIGNATURE_TYPE: "3",
+        POLY_FUNDER: WALLET,
+        MM_ENDPOINTS__CLOB: sim.urls.clob,
+        MM_ENDPOINTS__GAMMA: sim.urls.gamma,
+        MM_ENDPOINTS__DATA: sim.urls.data,
+        MM_ENDPOINTS__WS: sim.urls.ws,
+        MM_ENDPOINTS__BINANCE: sim.urls.binance,
+        MM_ENDPOINTS__BINANCE_WS: sim.urls.binanceWs,
+        MM_MARKETS: sim.venue.allMarkets()[1]!.info.slug, // opens later: quoted before its start (open price known)
+        MM_SETTLE_WAIT_MS: "2000",
+      },
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    const text = out.text() + err.text();
+    expect(err.text()).toBe("");
+    expect(code).toBe(0);
+    // The venue accepted orders only if they were type-3 V2 orders of WALLET signed by its owner.
+    expect(sim.venue.requestCount("POST /order") + sim.venue.requestCount("POST /orders")).toBeGreaterThan(0);
+    expect(text).not.toContain("invalid signature");
+    expect(text).not.toContain("invalid order version");
+    const summary = JSON.parse(text.split("\n").find((l) => l.includes('"run summary"')) ?? "{}").summary as Record<string, unknown>;
+    expect(summary.mode).toBe("live");
+    expect(summary.ordersPlaced).toBeGreaterThan(0);
+    expect(summary.rejects).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((o) => o.signatureType === 3 && o.maker === WALLET && o.signer === WALLET)).toBe(true);
+    expect(summary.invariantViolations).toBe(0);
+    expect(summary.venueBalancesMatch).toBe(true);
+    for (const secret of [TEST_PRIVATE_KEY, TEST_PRIVATE_KEY.slice(2)]) expect(text).not.toContain(secret);
+  }, 60_000);
 });
