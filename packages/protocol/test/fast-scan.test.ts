@@ -197,6 +197,19 @@ describe("fast path vs generic path: bail-outs keep the generic behaviour", () =
     expect(d.errors[0]?.reason).toBe("oversized_frame");
   });
 
+  it("views of detached or shared buffers decode identically (never a throw)", () => {
+    const detached = new Uint8Array(new ArrayBuffer(16));
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(detached.length).toBe(0);
+    expect(decodeWsFrame(detached)).toStrictEqual(decodeWsFrameGeneric(detached));
+    const text = pc(ok);
+    const shared = new Uint8Array(new SharedArrayBuffer(text.length + 8));
+    shared.set(Buffer.from(text), 4);
+    const view = shared.subarray(4, 4 + text.length);
+    expect(fastScanFrame(view)).toBeDefined();
+    expect(decodeWsFrame(view)).toStrictEqual(decodeWsFrameGeneric(view));
+  });
+
   it("text notices and scalars keep their generic handling", () => {
     for (const t of ["PONG", "NO NEW ASSETS", "", "   ", "null", "42", '"x"', "{", "[", "]"]) {
       expect(fastScanFrame(t)).toBeUndefined();

@@ -172,6 +172,7 @@ function scanFrame(raw: string | Uint8Array): WsEvent[] | undefined {
     b = scratch;
     frameText = raw;
   } else {
+    if (raw.length === 0) return undefined; // empty, or a view of a detached buffer: the generic path reports it
     b = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     n = b.length;
   }

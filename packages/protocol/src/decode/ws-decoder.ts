@@ -163,7 +163,12 @@ function decodeFrame(raw: string | Uint8Array, options: DecodeOptions | undefine
 
 /** The byte scanner; false when it bailed out (the generic path then decodes the frame from scratch). */
 function fastPath(raw: string | Uint8Array, frame: Frame, stats: DecoderStats | undefined): boolean {
-  const events = fastScanFrame(raw);
+  let events: WsEvent[] | undefined;
+  try {
+    events = fastScanFrame(raw);
+  } catch {
+    return false; // not expected (the scanner does not throw); the generic path decides, never a crash
+  }
   if (events === undefined) return false;
   if (events.length > 0) frame.events = events;
   if (stats) stats.events += events.length;
