@@ -55,7 +55,7 @@ import { PnlTracker } from "./pnl.js";
 import { RunClock } from "./run-clock.js";
 import { startSimVenue } from "./sim-venue.js";
 import type { BotStatus, FeedHealth, MarketStatus } from "./status-view.js";
-import { addressOf, deriveApiCredentials, VenueRest } from "./venue-rest.js";
+import { addressOf, deriveApiCredentials, fetchOrderVersion, VenueRest } from "./venue-rest.js";
 
 const MODES: readonly ExecutorMode[] = ["RUNNING", "STOP", "COOLDOWN", "RESYNC"];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -216,11 +216,14 @@ export class Bot {
       if (creds === undefined) throw new Error("live mode needs credentials");
       endpoints = cfg.endpoints;
       privateKey = creds.privateKey;
+      // The order format follows the venue (V1 orders are rejected since CLOB V2) unless pinned.
+      const version = cfg.orderVersion ?? (await fetchOrderVersion(endpoints.clob));
+      this.log.info({ orderVersion: version, source: cfg.orderVersion !== undefined ? "config" : "GET /version" }, "order version");
       signer = {
         ...(creds.funder ? { funder: creds.funder } : {}),
         signatureType: creds.signatureType,
         chainId: cfg.chainId,
-        ...(cfg.orderVersion !== undefined ? { version: cfg.orderVersion } : {}),
+        version,
       };
       if (creds.api) apiCreds = { key: creds.api.key, secret: creds.api.secret, passphrase: creds.api.passphrase };
       else {

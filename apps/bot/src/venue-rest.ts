@@ -122,3 +122,22 @@ export async function deriveApiCredentials(
 export function addressOf(privateKey: string): string {
   return PrivateKeySigner.fromHex(privateKey).address;
 }
+
+/**
+ * The exchange generation the venue expects orders for (`GET /version` ⇒ `{"version": N}`;
+ * POLYMARKET.md §0: V1 orders are rejected since CLOB V2, and clients assume 2 when the route or
+ * the field is absent). Other failures throw: a live bot must not guess its order format.
+ */
+export async function fetchOrderVersion(clobUrl: string, timeoutMs = 10_000): Promise<1 | 2 | 3> {
+  const url = `${clobUrl.replace(/\/+$/, "")}${CLOB_PATHS.version}`;
+  const res = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return 2;
+  }
+  const body = await readJson(res, `GET ${CLOB_PATHS.version}`);
+  const v = typeof body === "object" && body !== null ? (body as { version?: unknown }).version : undefined;
+  if (v === undefined || v === null) return 2;
+  if (v === 1 || v === 2 || v === 3) return v;
+  throw new VenueRestError(`GET ${CLOB_PATHS.version}: unsupported order version ${JSON.stringify(v).slice(0, 20)}`, res.status);
+}

@@ -56,6 +56,8 @@ describe("live wiring against a stand-in venue (the simulator on loopback)", () 
       markets: 2,
       flow: { takerRatePerSec: 4 },
       engine: { settlement: { minedDelayMs: 300, confirmedDelayMs: 300, failProbability: 0 } },
+      // CLOB V2, as the venue is today: V1 orders are refused, so the bot must pick V2 by itself.
+      orderVersion: 2,
     });
     sims.push(sim);
     const derived = deriveCredentials(TEST_ADDRESS, "0", "venue-sim");
@@ -85,6 +87,7 @@ describe("live wiring against a stand-in venue (the simulator on loopback)", () 
     expect(code).toBe(0);
     expect(text).toContain("deriving API credentials via L1");
     expect(text).toContain("LIVE TRADING with real funds");
+    expect(text).toMatch(/"orderVersion":2,"source":"GET \/version"/);
     expect(sim.venue.requestCount("POST /order") + sim.venue.requestCount("POST /orders")).toBeGreaterThan(0);
     const summary = JSON.parse(text.split("\n").find((l) => l.includes('"run summary"')) ?? "{}").summary as Record<string, unknown>;
     expect(summary.mode).toBe("live");
