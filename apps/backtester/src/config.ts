@@ -31,6 +31,7 @@ export const RunConfigSchema = z
         retryDelayMs: z.number().min(0).optional(),
         failProbability: z.number().min(0).max(1).optional(),
         takerFeeRate: z.number().min(0).max(1).optional(),
+        feeExponent: z.number().int().min(1).max(8).optional(),
         makerRebateRate: z.number().min(0).max(1).optional(),
         allowTaking: z.boolean().optional(),
       })

@@ -42,8 +42,7 @@ export class Ledger {
     } else if (t.status === "FAILED") {
       this.dirty = true;
     } else if (t.status === "MINED") {
-      this.fees += t.fee;
-      this.cash -= t.fee;
+      this.chargeFee(t);
     }
   }
 
@@ -117,24 +116,31 @@ export class Ledger {
 
   private rebuild(): void {
     this.dirty = false;
-    let fees = 0;
     this.cash = this.startCash;
     for (const b of this.tokens.values()) {
       b.position = 0;
       b.avgCost = 0;
       b.realized = 0;
     }
+    this.fees = 0;
     for (let i = 0; i < this.active.length; i++) {
       const t = this.active[i] as VenueTrade;
       if (t.status === "FAILED") continue;
       this.apply(t);
-      if (t.status === "MINED" || t.status === "CONFIRMED") fees += t.fee;
+      if (t.status === "MINED" || t.status === "CONFIRMED") this.chargeFee(t);
     }
     // Keep only the survivors.
     let w = 0;
     for (const t of this.active) if (t.status !== "FAILED") this.active[w++] = t;
     this.active.length = w;
-    this.fees = fees;
-    this.cash -= fees;
+  }
+
+  /** A taker BUY pays in shares (the position shrinks); a taker SELL, or a rebate, in USDC. */
+  private chargeFee(t: VenueTrade): void {
+    this.fees += t.fee;
+    if (t.feeShares > 0) {
+      const b = this.tokens.get(t.tokenId);
+      if (b !== undefined) b.position -= t.feeShares;
+    } else this.cash -= t.fee;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * "The same parameters": the backtest settings that correspond to a @mm/venue-sim session, written
- * once. Settlement (MATCHED → MINED → CONFIRMED delays, FAILED probability) and fees come from the
- * simulator's configuration; latency is not a simulator setting (it runs on loopback and adds no
+ * once. Settlement (MATCHED → MINED → CONFIRMED delays, FAILED probability) and taker fees come from
+ * the simulator's configuration; latency is not a simulator setting (it runs on loopback and adds no
  * delay of its own), so what the bot actually experienced, its gateway queueing, signing and HTTP
  * round trips, is measured from the session's journal (action → answer times). Executor settings,
  * markets and starting balances come from the journal's `start` entry.
@@ -17,8 +17,8 @@ import type { VenueModelConfig } from "./venue-model.js";
 /** The parts of a venue-sim configuration (`startVenueSim` options) that the venue model mirrors. */
 export interface VenueSimSettings {
   readonly engine?: { readonly settlement?: Partial<SettlementConfig> };
-  /** Fee rate of the markets, bps (venue-sim reports it on trades but charges nothing). */
-  readonly feeRateBps?: number;
+  /** The simulator's taker fee schedule (`startVenueSim({ fees })`); absent = fee-free markets. */
+  readonly fees?: { readonly rateBps: number; readonly exponent?: number };
 }
 
 const SettlementSchema = z
@@ -35,7 +35,7 @@ const SettlementSchema = z
 /** The simulator's settings from a JSON file: `startVenueSim` options (other keys are ignored). */
 export const VenueSimSettingsSchema = z.looseObject({
   engine: z.looseObject({ settlement: SettlementSchema.optional() }).optional(),
-  feeRateBps: z.number().min(0).max(10_000).optional(),
+  fees: z.object({ rateBps: z.number().int().min(0).max(10_000), exponent: z.number().int().min(1).max(8).optional() }).optional(),
 });
 
 /** Validates parsed JSON into `VenueSimSettings` (RangeError with the first problem). */
@@ -48,7 +48,9 @@ export function parseVenueSimSettings(json: unknown): VenueSimSettings {
   const settlement = r.data.engine?.settlement;
   return {
     ...(settlement !== undefined ? { engine: { settlement: settlement as Partial<SettlementConfig> } } : {}),
-    ...(r.data.feeRateBps !== undefined ? { feeRateBps: r.data.feeRateBps } : {}),
+    ...(r.data.fees !== undefined
+      ? { fees: { rateBps: r.data.fees.rateBps, ...(r.data.fees.exponent !== undefined ? { exponent: r.data.fees.exponent } : {}) } }
+      : {}),
   };
 }
 
@@ -60,16 +62,16 @@ export function venueModelFromVenueSim(sim: VenueSimSettings): { readonly venue:
     notes.push(
       `venue-sim retryProbability ${s.retryProbability} (RETRYING → MINED) has no venue-model equivalent: those trades settle at the normal delay in the backtest`,
     );
-  if ((sim.feeRateBps ?? 0) > 0)
-    notes.push(`venue-sim reports feeRateBps ${sim.feeRateBps} but charges no fee: the backtest charges none either`);
   return {
     venue: {
       minedDelayMs: s.minedDelayMs,
       confirmedDelayMs: s.confirmedDelayMs,
       retryDelayMs: s.retryDelayMs,
       failProbability: s.failProbability,
-      // venue-sim balances move only by trade amounts (no fee, no rebate).
-      takerFeeRate: 0,
+      // venue-sim withholds the taker fee exactly as the venue model does (@mm/types `takerFee`);
+      // it pays no maker rebates.
+      takerFeeRate: (sim.fees?.rateBps ?? 0) / 10_000,
+      feeExponent: sim.fees?.exponent ?? 1,
       makerRebateRate: 0,
       // venue-sim matches marketable orders that are not post-only, like the venue.
       allowTaking: true,

@@ -20,8 +20,11 @@
  * at MINED; until then a BUY's tokens are not in the wallet, so a SELL cannot use them (the venue
  * rejects it with `balance`, like the real V2 venue), exactly the settled-only law the executor keeps.
  *
- * Fees: a taker pays `takerFeeRate × shares × p(1 − p)` USDC; a maker receives
- * `makerRebateRate × shares × p(1 − p)`; both at MINED.
+ * Fees: the venue's taker fee `takerFeeRate × shares × (p(1 − p))^feeExponent`, floored to 1e-5
+ * USDC and withheld from what the taker receives — shares on a BUY, USDC on a SELL (@mm/types
+ * `takerFee`, the same rounding as @mm/venue-sim and the executor) — at MINED. A maker receives
+ * `makerRebateRate × shares × p(1 − p)` USDC at MINED (the venue pays rebates separately, daily; this
+ * books them per fill).
  */
 import {
   type Clock,
@@ -38,6 +41,7 @@ import {
   type Side,
   type Size,
   type TickSize,
+  takerFee,
   type TokenId,
   type TradeId,
   type TradeStatus,
@@ -60,8 +64,10 @@ export interface VenueModelConfig {
   readonly retryDelayMs: number;
   /** Probability that a trade fails (MATCHED → RETRYING → FAILED; the fill is void). */
   readonly failProbability: number;
-  /** Taker fee: rate × shares × p(1 − p), USDC. */
+  /** Taker fee rate (0.072 = 7.2 %): rate × shares × (p(1 − p))^feeExponent, USDC. */
   readonly takerFeeRate: number;
+  /** Exponent of the fee curve (the market's `feeSchedule.exponent`), a whole number in [1, 8]. */
+  readonly feeExponent: number;
   /** Maker rebate: rate × shares × p(1 − p), USDC. */
   readonly makerRebateRate: number;
   /** Our marketable orders may take the recorded book (false: reject them as if post-only). */
@@ -75,6 +81,7 @@ export const DEFAULT_VENUE_MODEL: VenueModelConfig = {
   retryDelayMs: 3_000,
   failProbability: 0,
   takerFeeRate: 0,
+  feeExponent: 1,
   makerRebateRate: 0,
   allowTaking: true,
 };
@@ -95,8 +102,10 @@ export interface VenueTrade {
   readonly yesDirection: 1 | -1;
   readonly yesPrice: number;
   readonly role: "MAKER" | "TAKER";
-  /** Fee (+) or rebate (−), micro-USDC, charged at MINED. */
+  /** Fee (+) or rebate (−), micro-USDC value, at MINED (a taker BUY pays it in shares: `feeShares`). */
   readonly fee: number;
+  /** Micro-shares withheld from a taker BUY as its fee (0 otherwise). */
+  readonly feeShares: number;
   readonly matchTime: number;
   status: TradeStatus;
 }
@@ -175,6 +184,8 @@ export class SimVenue {
   private readonly clock: Clock;
   private readonly hooks: VenueHooks;
   private readonly rng: Rng;
+  /** The taker fee rate in basis points (the venue's unit; @mm/types `takerFee`). */
+  private readonly takerFeeBps: number;
   private readonly books: MarketBook[] = [];
   private readonly byToken = new Map<TokenId, { book: MarketBook; outcome: Outcome }>();
   private readonly orders = new Map<OrderId, SimOrder>();
@@ -211,6 +222,10 @@ export class SimVenue {
     if (!(c.failProbability >= 0 && c.failProbability <= 1)) throw new RangeError("failProbability must be in [0, 1]");
     for (const k of ["minedDelayMs", "confirmedDelayMs", "retryDelayMs"] as const)
       if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`${k} must be ≥ 0`);
+    if (!(c.takerFeeRate >= 0 && c.takerFeeRate <= 1)) throw new RangeError("takerFeeRate must be in [0, 1]");
+    if (!(Number.isInteger(c.feeExponent) && c.feeExponent >= 1 && c.feeExponent <= 8))
+      throw new RangeError("feeExponent must be a whole number in [1, 8]");
+    this.takerFeeBps = Math.round(c.takerFeeRate * 10_000);
     this.clock = options.clock;
     this.hooks = options.hooks;
     this.recordSpans = options.recordSpans ?? false;
@@ -649,9 +664,16 @@ export class SimVenue {
     this.setReserve(o, o.open ? left : 0);
     if (o.side === "BUY") this.collateralPendingOut += out;
     else this.token(o.tokenId).pendingOut += out;
-    const p = price / PRICE_SCALE;
-    const shares = f / 1_000_000;
-    const feeUsd = role === "TAKER" ? this.config.takerFeeRate * shares * p * (1 - p) : -this.config.makerRebateRate * shares * p * (1 - p);
+    let fee: number;
+    let feeShares = 0;
+    if (role === "TAKER") {
+      const tf = takerFee(o.side, f as Size, price, this.takerFeeBps, this.config.feeExponent);
+      fee = tf.feeUsdc;
+      feeShares = tf.sharesWithheld;
+    } else {
+      const p = price / PRICE_SCALE;
+      fee = -Math.floor(this.config.makerRebateRate * f * p * (1 - p));
+    }
     const trade: VenueTrade = {
       tradeId: TRADE_ID(this.nextTrade++),
       orderId: o.orderId,
@@ -665,7 +687,8 @@ export class SimVenue {
       yesDirection: o.yesSide === SIDE_BID ? 1 : -1,
       yesPrice: o.outcome === "YES" ? price : PRICE_SCALE - price,
       role,
-      fee: Math.round(feeUsd * 1_000_000),
+      fee,
+      feeShares,
       matchTime: this.clock.now(),
       status: "MATCHED",
     };
@@ -691,14 +714,16 @@ export class SimVenue {
     if (t.side === "BUY") {
       this.collateralPendingOut -= out;
       this.collateral -= out;
-      this.token(t.tokenId).settled += t.size;
+      this.token(t.tokenId).settled += t.size - t.feeShares;
     } else {
       const tk = this.token(t.tokenId);
       tk.pendingOut -= out;
       tk.settled -= t.size;
       this.collateral += sellProceeds(t.price, t.size);
     }
-    this.collateral -= t.fee;
+    // A taker BUY's fee was withheld in shares above; a taker SELL's comes out of the proceeds; a
+    // maker rebate (negative fee) is paid in USDC.
+    if (t.feeShares === 0) this.collateral -= t.fee;
     this.transition(t, "MINED");
   }
 

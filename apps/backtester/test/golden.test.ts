@@ -3,7 +3,7 @@
  * real driver + executor + simulated venue.
  */
 import { MemoryJournal } from "@mm/executor";
-import type { PlaceAction } from "@mm/types";
+import { type PlaceAction, type Price, type Size, takerFee } from "@mm/types";
 import { describe, expect, it } from "vitest";
 import { EventKind, runBacktest, SIDE_ASK, SIDE_BID, TAKER_SELL, type LatencyConfig, ZERO_LATENCY } from "../src/index.js";
 import { fixedQuotes, goldenConfig, MARKET, SH, T0, tapeOf } from "./support/tapes.js";
@@ -206,9 +206,22 @@ describe("taking and fees", () => {
       [5100, 6 * SH],
     ]);
     expect(takes.reduce((a, [, s]) => a + (s as number), 0)).toBeLessThanOrEqual(104 * SH);
+    // The venue's fee: 0.1 × shares × p(1 − p), floored to 1e-5 USDC per fill, withheld in shares
+    // from a BUY (@mm/types `takerFee`, the rounding @mm/venue-sim uses).
     let fee = 0;
-    for (const [p, s] of takes) fee += 0.1 * ((s as number) / SH) * ((p as number) / 1e4) * (1 - (p as number) / 1e4);
-    expect(r.summary.pnl.fees).toBeCloseTo(fee, 5);
+    let feeShares = 0;
+    for (const [p, s] of takes) {
+      fee += 0.1 * ((s as number) / SH) * ((p as number) / 1e4) * (1 - (p as number) / 1e4);
+      const tf = takerFee("BUY", s as Size, p as Price, 1_000);
+      feeShares += tf.sharesWithheld;
+      expect(tf.feeUsdc % 10).toBe(0);
+    }
+    expect(r.summary.pnl.fees).toBeCloseTo(fee, 4);
+    expect(feeShares).toBeGreaterThan(0);
+    const mined = r.fills.filter((f) => f.role === "TAKER" && (f.status === "MINED" || f.status === "CONFIRMED"));
+    expect(mined.length).toBe(takes.length);
+    // the wallet got the shares net of the fee: YES inventory = bought − withheld
+    expect(r.summary.inventory.final[0]?.shares).toBeCloseTo((takes.reduce((a, [, s]) => a + (s as number), 0) - feeShares) / SH, 6);
   });
 });
 

@@ -25,7 +25,7 @@ import {
 import { MARKET, SH, T0 } from "./support/tapes.js";
 
 describe("venueModelFromVenueSim", () => {
-  it("maps settlement delays and FAILED probability; defaults are venue-sim's; no fees", () => {
+  it("maps settlement delays, FAILED probability and the taker fee schedule; defaults are venue-sim's (fee-free)", () => {
     const d = venueModelFromVenueSim({});
     expect(d.venue).toMatchObject({
       minedDelayMs: DEFAULT_ENGINE_CONFIG.settlement.minedDelayMs,
@@ -39,10 +39,10 @@ describe("venueModelFromVenueSim", () => {
     expect(d.notes).toEqual([]);
     const c = venueModelFromVenueSim({
       engine: { settlement: { minedDelayMs: 400, failProbability: 0.05, retryProbability: 0.1 } },
-      feeRateBps: 20,
+      fees: { rateBps: 720, exponent: 2 },
     });
-    expect(c.venue).toMatchObject({ minedDelayMs: 400, failProbability: 0.05 });
-    expect(c.notes).toHaveLength(2);
+    expect(c.venue).toMatchObject({ minedDelayMs: 400, failProbability: 0.05, takerFeeRate: 0.072, feeExponent: 2, makerRebateRate: 0 });
+    expect(c.notes).toHaveLength(1); // retryProbability has no equivalent
   });
 
   it("parses a venue-sim options file, ignoring what it does not mirror, rejecting bad numbers", () => {
@@ -51,6 +51,8 @@ describe("venueModelFromVenueSim", () => {
     });
     expect(() => parseVenueSimSettings({ engine: { settlement: { failProbability: 2 } } })).toThrow(/failProbability/);
     expect(() => parseVenueSimSettings({ engine: { settlement: { minedDelay: 1 } } })).toThrow(RangeError);
+    expect(parseVenueSimSettings({ fees: { rateBps: 720 } })).toEqual({ fees: { rateBps: 720 } });
+    expect(() => parseVenueSimSettings({ fees: { rateBps: 72.5 } })).toThrow(/fees/);
   });
 });
 
