@@ -310,6 +310,8 @@ interface G4Result {
   readonly topMoves: number;
   readonly places: number;
   readonly actionsTimed: number;
+  /** Frames on which the executor submitted at least one action (a pass that changed orders). */
+  readonly framesActing: number;
   readonly intentChanges: number;
   readonly journalEntries: number;
   readonly gc: { readonly minor: number; readonly major: number; readonly maxPauseMs: number };
@@ -337,6 +339,7 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
   let windowStart = Number.POSITIVE_INFINITY;
   const full = worlds[0]!;
   let actionsTimed = 0;
+  let framesActing = 0;
   const { data, offsets } = tape;
   for (let k = 0; k < total; k++) {
     if (k === warm) windowStart = performance.now();
@@ -352,7 +355,10 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
       const t1 = process.hrtime.bigint();
       if (k >= warm) {
         lat[p.stage][k - warm] = Number(t1 - t0);
-        if (p === full) actionsTimed += p.w.gw.total - before;
+        if (p === full) {
+          actionsTimed += p.w.gw.total - before;
+          if (p.w.gw.total > before) framesActing++;
+        }
       }
       // Acks and fills are the venue's job, outside the timed frame.
       p.w.answer();
@@ -404,6 +410,7 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
     topMoves: tape.topMoves,
     places: full.w.gw.places,
     actionsTimed,
+    framesActing,
     intentChanges: full.w.actor.stats().intentChanges,
     journalEntries: worlds[2]!.journal!.appended,
     gc,
@@ -441,6 +448,7 @@ function g4Details(r: G4Result): Record<string, number | string> {
   }
   d.ratioP50FullOverDecodeBook = Math.round((percentile(r.lat.full, 50) / Math.max(1, percentile(r.lat.book, 50))) * 100) / 100;
   d.actionsPerFrame = Math.round((r.actionsTimed / r.ticks) * 1000) / 1000;
+  d.framesWithActions = r.framesActing;
   d.places = r.places;
   d.intentChanges = r.intentChanges;
   d.journalEntries = r.journalEntries;
