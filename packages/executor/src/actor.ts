@@ -15,6 +15,7 @@ import {
   type CollateralPosition,
   type ConditionId,
   type DesiredQuoteSet,
+  fillFee,
   fillKey,
   type GatewayAction,
   type GatewayResult,
@@ -22,6 +23,7 @@ import {
   isTerminalStatus,
   type Mailbox,
   type MarketInfo,
+  NO_TAKER_FEE,
   type OrderGateway,
   type OrderId,
   type OutcomeUnknown,
@@ -34,6 +36,7 @@ import {
   type Side,
   type Size,
   type SyncResult,
+  type TakerFee,
   type TickSize,
   type TokenId,
   type TokenPosition,
@@ -103,6 +106,9 @@ interface FillRecord {
   readonly matchTime: number;
   rank: number;
   status: TradeStatus;
+  /** Taker fee withheld by the venue: shares from a BUY, micro-USDC from a SELL (0 for a maker). */
+  readonly feeShares: number;
+  readonly feeUsdc: number;
   /** Where its inventory effect currently sits. */
   booked: "none" | "pending" | "settled";
   orderBooked: boolean;
@@ -1020,6 +1026,7 @@ export class ExecutorActor {
       return;
     }
     if (!rec) {
+      const fee = this.takerFeeOf(f);
       rec = {
         tradeId: f.tradeId,
         orderId: f.orderId,
@@ -1027,6 +1034,8 @@ export class ExecutorActor {
         side: f.side,
         price: f.price,
         size: f.size,
+        feeShares: fee.sharesWithheld,
+        feeUsdc: fee.usdcWithheld,
         matchTime: Number.isFinite(f.matchTime) ? f.matchTime : this.clock.now(),
         rank: 0,
         status: f.status,
@@ -1061,6 +1070,28 @@ export class ExecutorActor {
     }
   }
 
+  /**
+   * The taker fee the venue withholds from this fill (POLYMARKET.md §11: shares on a BUY, USDC on a
+   * SELL; makers pay none), at the market's charged schedule when known (`MarketInfo.feeSchedule`,
+   * from Gamma) or else the fill's own `feeRateBps`. Rounded so that we never count more than the
+   * wallet receives (law E sizes SELLs from it). A fee that cannot be computed is counted as an
+   * anomaly and taken as 0: the RESYNC balance check corrects the wallet view.
+   */
+  private takerFeeOf(f: UserFillEvent): TakerFee {
+    if (f.role !== "TAKER") return NO_TAKER_FEE;
+    const schedule = this.tokenMarket.get(f.tokenId)?.info.feeSchedule;
+    const r = fillFee(schedule !== undefined ? { ...f, feeRateBps: schedule.rateBps } : f, schedule?.exponent ?? 1);
+    if (!r.ok) {
+      this.anomaly("fee_unknown", `${f.tradeId}: ${r.error.reason}`);
+      return NO_TAKER_FEE;
+    }
+    if (r.value.feeUsdc > 0) {
+      this.stats_.takerFeesUsdc += r.value.feeUsdc;
+      this.stats_.takerFeeShares += r.value.sharesWithheld;
+    }
+    return r.value;
+  }
+
   /** Moves a fill's inventory effect between none / pending / settled (law E; FAILED → none, whenever). */
   private moveBooking(rec: FillRecord, target: FillRecord["booked"]): void {
     if (rec.booked === target) return;
@@ -1072,8 +1103,9 @@ export class ExecutorActor {
   private applyFillEffect(rec: FillRecord, where: FillRecord["booked"], mult: 1 | -1): void {
     if (where === "none") return;
     const p = this.position(rec.tokenId);
-    const shares = rec.side === "BUY" ? rec.size : -rec.size;
-    const cash = rec.side === "BUY" ? -buyCost(rec.price, rec.size) : sellProceeds(rec.price, rec.size);
+    // Net of the taker fee, as the wallet receives it.
+    const shares = rec.side === "BUY" ? rec.size - rec.feeShares : -rec.size;
+    const cash = rec.side === "BUY" ? -buyCost(rec.price, rec.size) : sellProceeds(rec.price, rec.size) - rec.feeUsdc;
     p[where] += mult * shares;
     this.collateral[where] += mult * cash;
     if (where === "pending") {

@@ -18,6 +18,9 @@ export interface ExecutorStats {
   fills: number;
   duplicateFills: number;
   failedReversals: number;
+  /** Taker fees the venue withheld from our fills, micro-USDC (value), and the shares withheld from taker BUYs. */
+  takerFeesUsdc: number;
+  takerFeeShares: number;
   orphanEvents: number;
   adoptedOrders: number;
   unknownEvents: number;
@@ -44,6 +47,8 @@ export function emptyStats(): ExecutorStats {
     fills: 0,
     duplicateFills: 0,
     failedReversals: 0,
+    takerFeesUsdc: 0,
+    takerFeeShares: 0,
     orphanEvents: 0,
     adoptedOrders: 0,
     unknownEvents: 0,
