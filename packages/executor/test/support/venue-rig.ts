@@ -34,6 +34,8 @@ export interface RigOptions {
   readonly confirmedDelayMs: number;
   readonly retryDelayMs: number;
   readonly executor?: ExecutorConfigInput;
+  /** The simulator's taker fee schedule (default: fee-free markets). */
+  readonly fees?: { readonly rateBps: number; readonly exponent?: number };
 }
 
 /** The executor's state right after it handled one user event (observed by the pump, synchronously). */
@@ -91,6 +93,8 @@ export interface Counterparty {
   readonly apiKey: string;
   /** An immediately-executable order (FAK) of the counterparty, straight into the simulator's engine. */
   take(tokenId: TokenId, side: Side, price: number, size: number): PlaceResult;
+  /** A resting (GTC) order of the counterparty, for us to take. */
+  rest(tokenId: TokenId, side: Side, price: number, size: number): PlaceResult;
 }
 
 /** Polls `pred` on real time (sockets and the simulator's settlement timers run on it). */
@@ -111,6 +115,7 @@ export async function startRig(o: RigOptions): Promise<VenueRig> {
     markets: 1,
     flow: false,
     testCollateral: o.collateral,
+    ...(o.fees !== undefined ? { fees: { rateBps: o.fees.rateBps, exponent: o.fees.exponent ?? 1 } } : {}),
     engine: {
       settlement: {
         minedDelayMs: o.minedDelayMs,
@@ -190,6 +195,8 @@ export async function startRig(o: RigOptions): Promise<VenueRig> {
     apiKey: cpKey,
     take: (tokenId, side, price, size) =>
       sim.venue.engine.placeOrder({ owner: cpKey, tokenId, side, orderType: "FAK", price: price as Price, size: size as Size }),
+    rest: (tokenId, side, price, size) =>
+      sim.venue.engine.placeOrder({ owner: cpKey, tokenId, side, orderType: "GTC", price: price as Price, size: size as Size }),
   };
 
   gateway.start();
