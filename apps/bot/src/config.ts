@@ -88,6 +88,13 @@ export const ConfigSchema = z
         confirmedDelayMs: z.number().int().min(0).max(600_000).default(4_000),
         /** USDC the simulated wallet starts with. */
         collateral: z.number().positive().max(1e9).default(10_000),
+        /**
+         * Taker fee of the simulated markets, basis points, and the exponent of its p(1 − p) curve.
+         * Crypto up/down markets are fee-enabled on the venue (POLYMARKET.md §11: crypto 0.072 [M]);
+         * 0 makes them fee-free. Post-only quoting never pays it; the flow's takers do.
+         */
+        takerFeeBps: z.number().int().min(0).max(10_000).default(720),
+        feeExponent: z.number().int().min(1).max(8).default(1),
       })
       .prefault({}),
     http: z

@@ -78,7 +78,17 @@ export async function marketInfoOf(
   client: PolymarketClient,
   g: Pick<
     GammaMarket,
-    "conditionId" | "startTime" | "endTime" | "slug" | "tokenIds" | "tickSize" | "minOrderSize" | "negRisk" | "question" | "outcomes"
+    | "conditionId"
+    | "startTime"
+    | "endTime"
+    | "slug"
+    | "tokenIds"
+    | "tickSize"
+    | "minOrderSize"
+    | "negRisk"
+    | "question"
+    | "outcomes"
+    | "feeSchedule"
   >,
   callOpts: { readonly signal?: AbortSignal } = {},
 ): Promise<MarketInfo> {
@@ -110,6 +120,8 @@ export async function marketInfoOf(
   return {
     ...info,
     slug: info.slug || g.slug,
+    // The charged taker schedule is Gamma's (the CLOB's base fees are caps): the executor books taker fills net of it.
+    ...(g.feeSchedule !== undefined ? { feeSchedule: g.feeSchedule } : {}),
     ...(startTime !== undefined ? { startTime } : {}),
     ...(info.endTime === undefined && g.endTime !== undefined ? { endTime: g.endTime } : {}),
   };

@@ -26,6 +26,7 @@ export async function startSimVenue(config: Readonly<BotConfig>, clock: Clock): 
       },
     },
     testCollateral: Math.round(s.collateral * 1_000_000),
+    fees: { rateBps: s.takerFeeBps, exponent: s.feeExponent },
     reference: { symbols: [{ symbol: config.reference.symbol, volatility: s.volatility }] },
   });
 }

@@ -121,5 +121,7 @@ describe("dry run", () => {
     expect(summary.fills).toBe(0);
     expect(summary.venueBalancesMatch).toBe(true);
     expect(summary.invariantViolations).toBe(0);
+    // The simulated crypto markets charge takers (sim.takerFeeBps); the schedule reached the executor via Gamma.
+    expect(bot.marketList().map((m) => m.feeSchedule)).toEqual(bot.marketList().map(() => ({ rateBps: 720, exponent: 1 })));
   }, 40_000);
 });

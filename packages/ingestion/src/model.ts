@@ -1,5 +1,5 @@
 /** Domain shapes that ingestion produces from REST payloads (integers, branded ids, epoch ms). */
-import type { BookLevel, ConditionId, Price, Side, Size, TickSize, TokenId } from "@mm/types";
+import type { BookLevel, ConditionId, FeeSchedule, Price, Side, Size, TickSize, TokenId } from "@mm/types";
 
 /** A REST order book, levels BEST-FIRST whatever the wire order (bids descending, asks ascending). */
 export interface OrderBookSnapshot {
@@ -61,6 +61,8 @@ export interface GammaMarket {
   readonly liquidity?: number;
   /** Lifetime traded volume in USDC (`volumeNum`, else `volume`); same rules as `liquidity`. */
   readonly volume?: number;
+  /** The taker fee schedule charged (`feeSchedule`; `NO_FEES` when `feesEnabled` is false); absent when unknown. */
+  readonly feeSchedule?: FeeSchedule;
   /** Informational fields that were present but invalid and therefore left undefined, with why. */
   readonly issues?: readonly string[];
 }

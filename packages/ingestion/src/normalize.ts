@@ -15,7 +15,10 @@ import type { MarketRecord } from "@mm/storage";
 import {
   type BookLevel,
   err,
+  type FeeSchedule,
+  NO_FEES,
   ok,
+  parseFeeSchedule,
   PRICE_SCALE,
   parseConditionId,
   parsePrice,
@@ -230,6 +233,7 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
   const issues: string[] = [];
   const liquidity = gammaAmount("liquidity", w.liquidityNum, w.liquidity, issues);
   const volume = gammaAmount("volume", w.volumeNum, w.volume, issues);
+  const feeSchedule = gammaFeeSchedule(w, issues);
   return ok({
     id: w.id,
     conditionId: cid.value,
@@ -249,6 +253,17 @@ export function normalizeGammaMarket(w: WireGammaMarket): Result<GammaMarket, st
     endTime: isoToEpochMs(w.endDate),
     ...(liquidity !== undefined ? { liquidity } : {}),
     ...(volume !== undefined ? { volume } : {}),
+    ...(feeSchedule !== undefined ? { feeSchedule } : {}),
     ...(issues.length > 0 ? { issues } : {}),
   });
+}
+
+/** The charged taker schedule: `NO_FEES` when `feesEnabled` is false, the parsed `feeSchedule`, or unknown. */
+function gammaFeeSchedule(w: WireGammaMarket, issues: string[]): FeeSchedule | undefined {
+  if (w.feesEnabled === false) return NO_FEES;
+  if (w.feeSchedule === undefined || w.feeSchedule === null) return undefined;
+  const r = parseFeeSchedule(w.feeSchedule);
+  if (r.ok) return r.value;
+  issues.push(`feeSchedule: ${r.error.reason}`);
+  return undefined;
 }

@@ -76,3 +76,19 @@ describe("GammaMarket liquidity and volume", () => {
     expect(WireGammaMarketSchema.safeParse({ ...base, liquidityNum: "4.6" }).success).toBe(false);
   });
 });
+
+describe("GammaMarket fee schedule", () => {
+  it("reads the charged schedule from recorded markets; feesEnabled false is fee-free", () => {
+    expect(normalize(raw("gamma_market_sports_market_money_line.json")).feeSchedule).toEqual({ rateBps: 300, exponent: 1 });
+    expect(normalize(raw("gamma_market_closed_binary_accepting_true.json")).feeSchedule).toEqual({ rateBps: 0, exponent: 1 });
+  });
+
+  it("an absent schedule is unknown; a malformed one is unknown and listed in issues (the market is kept)", () => {
+    const base = raw("gamma_market_sports_market_money_line.json");
+    const { feeSchedule: _drop, ...noSchedule } = base;
+    expect(normalize(noSchedule)).not.toHaveProperty("feeSchedule");
+    const bad = normalize({ ...base, feeSchedule: { rate: "lots" } });
+    expect(bad).not.toHaveProperty("feeSchedule");
+    expect(bad.issues?.some((i) => i.startsWith("feeSchedule:"))).toBe(true);
+  });
+});
