@@ -65,6 +65,11 @@ export interface ReconcileInput {
   readonly blockedKeys?: ReadonlySet<string>;
 }
 
+/**
+ * The Reconciler's answer. The arrays and `deferred` entries are reused: a result is valid until the
+ * next `reconcile` call (the actor reads it within the pass that produced it and keeps nothing of it);
+ * copy what must outlive it.
+ */
 export interface ReconcileResult {
   readonly cancels: WorkingOrder[];
   readonly places: PlannedOrder[];
@@ -121,14 +126,49 @@ const tokenBudget = new TokenBudget();
 
 let handledScratch = new Uint8Array(64);
 let candScratch = new Int32Array(64);
+/** Tokens with a SELL being cancelled (law H) and the orders to place: small, usually empty. */
+const sellCancelling: TokenId[] = [];
+const gaps: PlannedOrder[] = [];
+
+type MutableDeferred = { order: PlannedOrder; reason: DeferReason };
+/** The reused result (see `ReconcileResult`) and a pool of `deferred` entries that grows to the largest call. */
+const out: ReconcileResult = { cancels: [], places: [], kept: [], awaitingAck: [], deferred: [] };
+const deferredPool: MutableDeferred[] = [];
+
+/**
+ * Empties a reused array. `length = 0` would drop its backing store (a new one on the next push, every
+ * call); popping keeps it, and these arrays hold a handful of entries.
+ */
+function clear(a: unknown[]): void {
+  while (a.length > 0) a.pop();
+}
+
+function defer(order: PlannedOrder, reason: DeferReason): void {
+  const i = out.deferred.length;
+  let d = deferredPool[i];
+  if (d === undefined) {
+    d = { order, reason };
+    deferredPool.push(d);
+  } else {
+    d.order = order;
+    d.reason = reason;
+  }
+  (out.deferred as MutableDeferred[]).push(d);
+}
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { plan, budget, minOrderSize, working } = input;
-  const cancels: WorkingOrder[] = [];
-  const places: PlannedOrder[] = [];
-  const kept: WorkingOrder[] = [];
-  const awaitingAck: WorkingOrder[] = [];
-  const deferred: { order: PlannedOrder; reason: DeferReason }[] = [];
+  const { cancels, places, kept, awaitingAck } = out;
+  // What the previous call returned is no longer valid (see `ReconcileResult`); its deferred entries
+  // are pooled and overwritten.
+  clear(cancels);
+  clear(places);
+  clear(kept);
+  clear(awaitingAck);
+  clear(out.deferred);
+  // Normally empty already (cleared on return); not if a previous call threw half-way.
+  clear(sellCancelling);
+  clear(gaps);
   // A handful of orders per market: linear scans over small arrays beat string-keyed maps here.
   const n = working.length;
   if (handledScratch.length < n) {
@@ -139,9 +179,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const cands = candScratch;
   tokenBudget.n = 0;
   for (let i = 0; i < n; i++) handled[i] = 0;
-  // Tokens with a SELL being cancelled (law H) and the orders to place: small, usually empty.
-  const sellCancelling: TokenId[] = [];
-  const gaps: PlannedOrder[] = [];
   for (let i = 0; i < n; i++) {
     const o = working[i]!;
     if (o.state === "LIVE" || o.state === "PENDING_NEW") continue;
@@ -215,7 +252,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const t = tokenBudget.index(budget, order.tokenId);
     const reason = placeBlock(input, order, gap, sellCancelling, t);
     if (reason !== undefined) {
-      deferred.push({ order, reason });
+      defer(order, reason);
       continue;
     }
     if (order.side === "SELL") {
@@ -231,7 +268,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     places.push(order);
   }
   tokenBudget.writeBack(budget);
-  return { cancels, places, kept, awaitingAck, deferred };
+  // The scratch lists keep nothing of this call.
+  clear(sellCancelling);
+  clear(gaps);
+  return out;
 }
 
 /** A working order that no longer fits: cancel it (LIVE) or cancel it once acked (PENDING_NEW). */
