@@ -9,10 +9,10 @@
  * band's distance (enforced by validation) keeps the skew from walking the mid away by itself.
  * No mid (a side empty), a book wider than `maxBookSpread`, a crossed, stale or untrusted book ⇒ pull.
  */
-import { type DesiredQuoteSet, PRICE_SCALE, type Size } from "@mm/types";
+import { type DesiredQuoteSet, PRICE_SCALE, type QuoteLevel, type Size, type TickSize } from "@mm/types";
 import { formatAge, readYesSpaceBook } from "./book-state.js";
 import { yesSpaceExposureShares } from "./inventory.js";
-import { buildLadder, type LadderLevel } from "./ladder.js";
+import { buildLadder, type Ladder, type LadderInput, type LadderLevel } from "./ladder.js";
 import { pulledQuoteSet, type Strategy, type StrategyInputs } from "./strategy.js";
 
 export interface Band {
@@ -84,7 +84,43 @@ export function validateBandsStrategyConfig(c: BandsStrategyConfig): string[] {
 
 /** Pure: the bands strategy's answer. */
 export function computeBandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig): DesiredQuoteSet {
-  return bandsQuote(inputs, c, ladderLevels(c));
+  return bandsQuote(inputs, c, ladderLevels(c), undefined);
+}
+
+/**
+ * The last ladder one strategy instance built, by the only inputs that vary (tops and tick; levels and
+ * price bounds are the config's). Most book changes leave the mid, hence the ladder, where it was:
+ * those quotes share the previous quote's level arrays instead of building equal ones. The arrays and
+ * levels are frozen (a `DesiredQuoteSet`'s levels are read-only), so sharing is not observable.
+ */
+interface LadderMemo {
+  bidTop: number | undefined;
+  askTop: number | undefined;
+  tick: number;
+  ladder: Ladder | undefined;
+}
+
+function memoLadder(
+  memo: LadderMemo | undefined,
+  bidTop: number | undefined,
+  askTop: number | undefined,
+  tick: TickSize,
+  levels: readonly LadderLevel[],
+  c: BandsStrategyConfig,
+): Ladder {
+  const last = memo?.ladder;
+  if (last !== undefined && memo!.bidTop === bidTop && memo!.askTop === askTop && memo!.tick === tick) return last;
+  const input: LadderInput = { bidTop, askTop, bidLevels: levels, askLevels: levels, tick, minPrice: c.minPrice, maxPrice: c.maxPrice };
+  if (memo === undefined) return buildLadder(input);
+  const built = buildLadder(input);
+  for (const l of built.bids) Object.freeze(l);
+  for (const l of built.asks) Object.freeze(l);
+  const ladder: Ladder = { bids: Object.freeze(built.bids) as QuoteLevel[], asks: Object.freeze(built.asks) as QuoteLevel[] };
+  memo.bidTop = bidTop;
+  memo.askTop = askTop;
+  memo.tick = tick;
+  memo.ladder = ladder;
+  return ladder;
 }
 
 const ladderLevels = (c: BandsStrategyConfig): LadderLevel[] => c.bands.map((b) => ({ offset: b.distance, size: b.size }));
@@ -93,7 +129,12 @@ const ladderLevels = (c: BandsStrategyConfig): LadderLevel[] => c.bands.map((b) 
 const QUOTING: DesiredQuoteSet["reason"] = Object.freeze({ code: "quoting" });
 
 /** `computeBandsQuote` with the config's ladder levels built once (they depend on the config only). */
-function bandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig, levels: readonly LadderLevel[]): DesiredQuoteSet {
+function bandsQuote(
+  inputs: StrategyInputs,
+  c: BandsStrategyConfig,
+  levels: readonly LadderLevel[],
+  memo: LadderMemo | undefined,
+): DesiredQuoteSet {
   const { market, now } = inputs;
   if (market.closed || !market.active)
     return pulledQuoteSet(inputs, "pulled_market_closed", market.closed ? "market closed" : "market inactive");
@@ -117,15 +158,7 @@ function bandsQuote(inputs: StrategyInputs, c: BandsStrategyConfig, levels: read
   const center = mid - skew;
   const withholdBids = exposure >= c.maxLongShares;
   const withholdAsks = -exposure >= c.maxShortShares;
-  const ladder = buildLadder({
-    bidTop: withholdBids ? undefined : center,
-    askTop: withholdAsks ? undefined : center,
-    bidLevels: levels,
-    askLevels: levels,
-    tick: book.tick,
-    minPrice: c.minPrice,
-    maxPrice: c.maxPrice,
-  });
+  const ladder = memoLadder(memo, withholdBids ? undefined : center, withholdAsks ? undefined : center, book.tick, levels, c);
   const code =
     ladder.bids.length === 0 && ladder.asks.length === 0
       ? "pulled_out_of_range"
@@ -149,5 +182,6 @@ export function makeBandsStrategy(options: Partial<BandsStrategyConfig> = {}): S
   const problems = validateBandsStrategyConfig(config);
   if (problems.length > 0) throw new RangeError(`invalid bands strategy config: ${problems.join("; ")}`);
   const levels = ladderLevels(config);
-  return { name: "bands", config, quote: (inputs) => bandsQuote(inputs, config, levels) };
+  const memo: LadderMemo = { bidTop: undefined, askTop: undefined, tick: 0, ladder: undefined };
+  return { name: "bands", config, quote: (inputs) => bandsQuote(inputs, config, levels, memo) };
 }
