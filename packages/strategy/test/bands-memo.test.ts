@@ -49,7 +49,7 @@ describe("bands strategy: ladder reuse across quotes", () => {
     expect(b.bids).toBe(a.bids);
     expect(b.asks).toBe(a.asks);
     expect(Object.isFrozen(a.bids) && Object.isFrozen(a.bids[0])).toBe(true);
-    expect(() => (a.bids as { price: number }[]).push({ price: 1 })).toThrow(TypeError);
+    expect(() => (a.bids as unknown as { price: number }[]).push({ price: 1 })).toThrow(TypeError);
     const c = strategy.quote(scenario({ refMid: undefined, bookBid: 4600, bookAsk: 4800, seq: 3 }));
     expect(c.bids).not.toBe(a.bids);
     expect(c.bids.map((l) => l.price)).toEqual([4600, 4500, 4400]);
