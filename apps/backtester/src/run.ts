@@ -159,10 +159,14 @@ export function runBacktest(tape: Tape, config: BacktestConfig, probe: RunProbe 
     recordSpans: config.recordOrderSpans ?? false,
   });
   const gateway = new SimGateway(clock, venue, latency, config.gateway);
+  // The executor knows the fee schedule the venue model charges (as the bot gets it from Gamma), so
+  // it books taker fills net of the same fee; the venue model is the truth here.
+  const rateBps = Math.round((config.venue?.takerFeeRate ?? 0) * 10_000);
+  const feeSchedule = { rateBps, exponent: config.venue?.feeExponent ?? 1 };
   const actor = new ExecutorActor({
     clock,
     gateway,
-    markets,
+    markets: markets.map((m) => ({ ...m, feeSchedule })),
     initial: { collateral: config.initialCollateral as Usdc, tokens: (config.initialTokens ?? {}) as Record<string, Size> },
     ...(config.executor ? { config: config.executor } : {}),
     ...(config.journal ? { journal: config.journal } : {}),

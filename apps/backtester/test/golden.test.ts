@@ -221,6 +221,7 @@ describe("taking and fees", () => {
     const mined = r.fills.filter((f) => f.role === "TAKER" && (f.status === "MINED" || f.status === "CONFIRMED"));
     expect(mined.length).toBe(takes.length);
     // the wallet got the shares net of the fee: YES inventory = bought − withheld
+    expect((r.summary.rejects as Record<string, number>).balance ?? 0).toBe(0); // the executor booked the same net shares
     expect(r.summary.inventory.final[0]?.shares).toBeCloseTo((takes.reduce((a, [, s]) => a + (s as number), 0) - feeShares) / SH, 6);
   });
 });
