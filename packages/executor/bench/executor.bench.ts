@@ -15,12 +15,19 @@
  * Acks and fills (MATCHED, MINED, CONFIRMED every 10th frame) are the venue's work and run between frames,
  * outside the timed section, so the executor always has orders to keep, cancel and replace.
  *
+ * Details split the full stage by frames on which the executor acted (a pass with actions) and quiet
+ * frames, count GC in the measured window by kind (observed, never forced, nothing dropped) and report
+ * the V8 heap flags and the semi-space size the young generation grew to: young-generation scavenges set
+ * the p99.9, so numbers are comparable only under the same flags (the bot should run with the flags the
+ * G4 result was measured under, e.g. `NODE_OPTIONS=--max-semi-space-size=32 pnpm bench -- --only G4`).
+ *
  * Executor only: intent → Planner → Reconciler → gateway actions through the real ExecutorActor with a
  * stubbed gateway for realistic ladders (3 levels a side, random-walk mid, size jitter, inventory that
  * makes both routes happen, acks and fills between intents); baseline in the same run: the Planner
  * alone on the same intents.
  */
 import { constants, PerformanceObserver, performance } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { defineBenches, percentile } from "@mm/bench";
 import { BookStore } from "@mm/caches";
 import { DecoderStats, decodeWsFrame } from "@mm/protocol";
@@ -314,7 +321,17 @@ interface G4Result {
   readonly framesActing: number;
   readonly intentChanges: number;
   readonly journalEntries: number;
-  readonly gc: { readonly minor: number; readonly major: number; readonly maxPauseMs: number };
+  /** GC in the measured window by kind (scavenges, incremental-marking steps, mark-compacts), from the `gc` observer. */
+  readonly gc: {
+    readonly minor: number;
+    readonly incremental: number;
+    readonly major: number;
+    readonly maxPauseMs: number;
+    readonly totalMs: number;
+  };
+  /** The full stage's latencies split by whether the executor acted on the frame (sorted). */
+  readonly acting: Float64Array;
+  readonly quiet: Float64Array;
   readonly bytes: number;
 }
 
@@ -328,11 +345,11 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
   for (const p of worlds) for (const s of tape.snapshots) p.onFrame(s, p.w.clock.now());
   const lat = { book: new Float64Array(n), strategy: new Float64Array(n), full: new Float64Array(n), journal: new Float64Array(n) };
   // GC pauses inside the measured window (observed, never forced).
-  const gcEntries: { start: number; duration: number; major: boolean }[] = [];
+  const gcEntries: { start: number; duration: number; kind: number }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-      gcEntries.push({ start: e.startTime, duration: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+      gcEntries.push({ start: e.startTime, duration: e.duration, kind: kind ?? 0 });
     }
   });
   obs.observe({ entryTypes: ["gc"] });
@@ -340,6 +357,7 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
   const full = worlds[0]!;
   let actionsTimed = 0;
   let framesActing = 0;
+  const acted = new Uint8Array(n);
   const { data, offsets } = tape;
   for (let k = 0; k < total; k++) {
     if (k === warm) windowStart = performance.now();
@@ -357,7 +375,10 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
         lat[p.stage][k - warm] = Number(t1 - t0);
         if (p === full) {
           actionsTimed += p.w.gw.total - before;
-          if (p.w.gw.total > before) framesActing++;
+          if (p.w.gw.total > before) {
+            framesActing++;
+            acted[k - warm] = 1;
+          }
         }
       }
       // Acks and fills are the venue's job, outside the timed frame.
@@ -370,13 +391,23 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
   // GC entries are delivered asynchronously.
   await new Promise((r) => setTimeout(r, 50));
   obs.disconnect();
-  const gc = { minor: 0, major: 0, maxPauseMs: 0 };
+  const gc = { minor: 0, incremental: 0, major: 0, maxPauseMs: 0, totalMs: 0 };
   for (const e of gcEntries) {
     if (e.start < windowStart || e.start > windowEnd) continue;
-    if (e.major) gc.major++;
-    else gc.minor++;
+    if (e.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    else if (e.kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+    else if (e.kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) gc.incremental++;
     gc.maxPauseMs = Math.max(gc.maxPauseMs, e.duration);
+    gc.totalMs += e.duration;
   }
+  const acting = new Float64Array(framesActing);
+  const quiet = new Float64Array(n - framesActing);
+  for (let i = 0, a = 0, q = 0; i < n; i++) {
+    if (acted[i] === 1) acting[a++] = lat.full[i]!;
+    else quiet[q++] = lat.full[i]!;
+  }
+  acting.sort();
+  quiet.sort();
 
   for (const p of worlds) {
     const pr = p.problems();
@@ -414,6 +445,8 @@ async function measureG4(n: number, warm: number): Promise<G4Result> {
     intentChanges: full.w.actor.stats().intentChanges,
     journalEntries: worlds[2]!.journal!.appended,
     gc,
+    acting,
+    quiet,
     bytes: tape.data.length,
   };
 }
@@ -432,7 +465,24 @@ function once<T>(key: string, f: () => Promise<T> | T): Promise<T> {
 const g4 = (smoke: boolean, n: number) => once(`g4:${smoke}:${n}`, () => measureG4(n, smoke ? 30 : 10_000));
 const decisions = (smoke: boolean, n: number) => once(`dec:${smoke}:${n}`, () => measureDecisions(n, smoke ? 20 : 5_000));
 
-const us = (a: Float64Array, p: number) => percentile(a, p) / 1000;
+const us = (a: Float64Array, p: number) => (a.length === 0 ? Number.NaN : percentile(a, p) / 1000);
+
+/**
+ * The V8 heap flags this process runs with and the young generation it ended up with: latency tails
+ * depend on them (a bigger semi-space means fewer scavenges), so results are only comparable with
+ * the same settings, and the bot must run with the flags a result was measured under.
+ */
+function gcSettings(): Record<string, string | number> {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter((a) =>
+    /^--(max|min)-(semi|old)-space-size|^--max-heap-size/.test(a),
+  );
+  const young = getHeapSpaceStatistics().find((x) => x.space_name === "new_space");
+  return {
+    v8HeapFlags: flags.length > 0 ? flags.join(" ") : "none (V8 defaults)",
+    // new_space is the two semi-spaces.
+    semiSpaceMBAtEnd: young === undefined ? Number.NaN : Math.round(young.space_size / 2 / 2 ** 20),
+  };
+}
 
 function g4Details(r: G4Result): Record<string, number | string> {
   const d: Record<string, number | string> = {
@@ -452,9 +502,16 @@ function g4Details(r: G4Result): Record<string, number | string> {
   d.places = r.places;
   d.intentChanges = r.intentChanges;
   d.journalEntries = r.journalEntries;
+  d.fullActingP50us = us(r.acting, 50);
+  d.fullActingP99us = us(r.acting, 99);
+  d.fullQuietP50us = us(r.quiet, 50);
+  d.fullQuietP99us = us(r.quiet, 99);
   d.gcMinor = r.gc.minor;
+  d.gcIncremental = r.gc.incremental;
   d.gcMajor = r.gc.major;
   d.gcMaxPauseMs = Math.round(r.gc.maxPauseMs * 100) / 100;
+  d.gcTotalMs = Math.round(r.gc.totalMs);
+  Object.assign(d, gcSettings());
   d.crossCheck = "0 decode/book errors, same final top of book in every stage, orders placed and legal, ledger audit clean, RUNNING";
   return d;
 }
