@@ -302,19 +302,23 @@ export class MarketFeed {
     return shard;
   }
 
+  /**
+   * Starts shards one after another, `staggerMs` apart. Chained (each timer set when the previous
+   * shard started) rather than all scheduled at i × staggerMs: a late timer on a busy event loop then
+   * delays the rest instead of bunching them up, so the spacing is a guaranteed minimum.
+   */
   private startShards(shards: readonly Shard[]): void {
-    for (let i = 0; i < shards.length; i++) this.startShard(shards[i]!, i * this.staggerMs);
-  }
-
-  private startShard(shard: Shard, delayMs: number): void {
-    // A restart re-creates nothing: the same socket object starts a new supervisor.
-    if (delayMs > 0) {
-      setTimeout(() => {
-        if (this.running && this.shardsById.get(shard.id) === shard) shard.socket.start();
-      }, delayMs).unref();
-    } else {
-      shard.socket.start();
-    }
+    const next = (i: number): void => {
+      if (i >= shards.length) return;
+      const shard = shards[i]!;
+      // A restart re-creates nothing: the same socket object starts a new supervisor.
+      if (this.running && this.shardsById.get(shard.id) === shard) shard.socket.start();
+      if (i + 1 < shards.length) {
+        if (this.staggerMs > 0) setTimeout(() => next(i + 1), this.staggerMs).unref();
+        else next(i + 1);
+      }
+    };
+    next(0);
   }
 
   private onOpen(shard: Shard, session: WsSession): void {

@@ -97,6 +97,8 @@ export class WsStats {
   lastDataAt = 0;
   lastPongAt = 0;
   lastConnectAt = 0;
+  /** When the latest connection attempt started (the socket was created). */
+  lastAttemptAt = 0;
   lastError: string | undefined = undefined;
 }
 
@@ -349,6 +351,7 @@ export class ManagedWebSocket {
   }
 
   private createSocket(): WebSocket {
+    this.stats.lastAttemptAt = this.now();
     const ws = new WebSocket(this.url, { maxPayload: this.maxPayload, perMessageDeflate: false, handshakeTimeout: this.connectTimeoutMs });
     this.ws = ws;
     ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(ws, data, isBinary));

@@ -81,12 +81,13 @@ describe("MarketFeed against the venue simulator", () => {
     const { books, feed, tokens } = await setup({ maxAssetsPerConnection: 1, staggerMs: 150 }, false);
     feed.start();
     await eventually(() => allTrusted(books, tokens), 5_000, "all shards up");
-    const connectTimes = feed
+    // Connection attempts, not completions (a handshake's duration depends on the machine's load).
+    const attemptTimes = feed
       .shards()
-      .map((s) => s.socket.lastConnectAt)
+      .map((s) => s.socket.lastAttemptAt)
       .sort((a, b) => a - b);
-    expect(connectTimes).toHaveLength(4);
-    for (let i = 1; i < connectTimes.length; i++) expect(connectTimes[i]! - connectTimes[i - 1]!).toBeGreaterThanOrEqual(100);
+    expect(attemptTimes).toHaveLength(4);
+    for (let i = 1; i < attemptTimes.length; i++) expect(attemptTimes[i]! - attemptTimes[i - 1]!).toBeGreaterThanOrEqual(140);
   });
 
   it("dynamic subscribe on a live shard gets a snapshot without reconnecting", async () => {
