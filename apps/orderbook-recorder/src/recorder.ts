@@ -93,6 +93,7 @@ export class Recorder {
   private readonly client: PolymarketClient;
   private readonly now: () => number;
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
+  private checkpointsClosed = false;
   private startedAt = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private nextCheckpoint = 1;
@@ -210,6 +211,8 @@ export class Recorder {
       await this.lifecycle.stop();
       await this.pool.stop();
       this.checkpoint();
+      // The last one: a rotation during the drain must not ask for another the writer could not take.
+      this.checkpointsClosed = true;
       await this.workers.drain();
       await this.writer.close();
       await this.workers.close();
@@ -221,7 +224,7 @@ export class Recorder {
 
   /** Writes a checkpoint mark; the workers answer with their books at exactly that point. */
   checkpoint(): number {
-    if (this.state === "stopped") return 0;
+    if (this.state === "stopped" || this.checkpointsClosed) return 0;
     const id = this.nextCheckpoint++;
     this.counters.checkpointsRequested++;
     this.control(RecordType.checkpointMark, 0, { id });
@@ -298,7 +301,8 @@ export class Recorder {
 
   /** Appends a control record to the segment and to every worker (in stream order). */
   private control(type: RecordTypeId, conn: number, payload: object): void {
-    if (this.state === "stopped") return;
+    // After the last segment is sealed (stop), nothing more can be recorded.
+    if (this.state === "stopped" || this.writer.isClosed) return;
     const ts = this.now();
     const w = this.writer;
     const at = w.appendControl(type, conn, ts, payload);
@@ -306,7 +310,7 @@ export class Recorder {
   }
 
   private writeCheckpoint(id: number, shard: number, books: CheckpointBook[]): void {
-    if (this.state === "stopped") {
+    if (this.state === "stopped" || this.writer.isClosed) {
       this.counters.checkpointsDropped++;
       return;
     }

@@ -181,6 +181,11 @@ export class SegmentWriter {
     return p;
   }
 
+  /** True once `close` was called: appends throw from then on. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Seals, writes, indexes and fsyncs everything, then stops the worker. Idempotent. */
   close(): Promise<SegmentIndex | undefined> {
     if (this.closing !== undefined) return this.closing;
