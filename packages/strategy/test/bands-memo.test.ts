@@ -1,7 +1,7 @@
 /**
  * A bands strategy instance reuses its last ladder when the tops and tick are unchanged (most book
  * changes do not move the mid). That must not be observable: every answer equals the pure
- * `computeBandsQuote` of the same inputs, whatever came before, and shared levels cannot be mutated.
+ * `computeBandsQuote` of the same inputs, whatever came before, and an earlier quote never changes.
  */
 import type { TickSize } from "@mm/types";
 import fc from "fast-check";
@@ -22,6 +22,8 @@ describe("bands strategy: ladder reuse across quotes", () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 12 }), (steps) => {
         const strategy = makeBandsStrategy();
+        const got: unknown[] = [];
+        const want: unknown[] = [];
         for (let i = 0; i < steps.length; i++) {
           const s = steps[i]!;
           const inputs = scenario({
@@ -33,14 +35,18 @@ describe("bands strategy: ladder reuse across quotes", () => {
             trusted: s.trusted,
             seq: i + 1,
           });
-          expect(strategy.quote(inputs)).toEqual(computeBandsQuote(inputs, DEFAULT_BANDS_STRATEGY_CONFIG));
+          got.push(strategy.quote(inputs));
+          want.push(computeBandsQuote(inputs, DEFAULT_BANDS_STRATEGY_CONFIG));
+          expect(got[i]).toEqual(want[i]);
         }
+        // Later quotes never changed an earlier one (shared levels are never written).
+        expect(got).toEqual(want);
       }),
       { numRuns: 300 },
     );
   });
 
-  it("an unchanged mid shares the previous quote's frozen levels; a moved mid builds new ones", () => {
+  it("an unchanged mid shares the previous quote's levels; a moved mid builds new ones", () => {
     const strategy = makeBandsStrategy();
     const a = strategy.quote(scenario({ refMid: undefined, bookBid: 4500, bookAsk: 4700, seq: 1 }));
     const b = strategy.quote(scenario({ refMid: undefined, bookBid: 4500, bookAsk: 4700, seq: 2 }));
@@ -48,8 +54,6 @@ describe("bands strategy: ladder reuse across quotes", () => {
     expect(b.seq).toBe(2);
     expect(b.bids).toBe(a.bids);
     expect(b.asks).toBe(a.asks);
-    expect(Object.isFrozen(a.bids) && Object.isFrozen(a.bids[0])).toBe(true);
-    expect(() => (a.bids as unknown as { price: number }[]).push({ price: 1 })).toThrow(TypeError);
     const c = strategy.quote(scenario({ refMid: undefined, bookBid: 4600, bookAsk: 4800, seq: 3 }));
     expect(c.bids).not.toBe(a.bids);
     expect(c.bids.map((l) => l.price)).toEqual([4600, 4500, 4400]);
