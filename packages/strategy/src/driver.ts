@@ -312,7 +312,8 @@ export class StrategyDriverRouter {
     try {
       for (let i = start; i < end; i++) due[i]!.notify();
     } finally {
-      due.length = start;
+      // Popping keeps the scratch's backing store (\`length = 0\` would drop it: a new one every burst).
+      while (due.length > start) due.pop();
     }
   }
 
