@@ -280,6 +280,7 @@ export class ExecutorActor {
   private lastContinuityAt: number;
   private currentMode: ExecutorMode = "RUNNING";
   private modeSince: number;
+  private readonly workingScratch: WorkingOrder[] = [];
   /** Scratch inputs of the Planner and the Reconciler, reused by every pass (see `applyMarket`). */
   private readonly planIn: PlanScratch;
   private readonly reconcileIn: Mutable<ReconcileInput>;
@@ -396,7 +397,9 @@ export class ExecutorActor {
       for (;;) {
         let i = 0;
         for (; i < this.queue.length; i++) this.handle(this.queue[i]!);
-        this.queue.length = 0;
+        // Popped, not `length = 0`: truncating to zero drops the array's storage, so the next post
+        // would allocate a new backing store on every drain.
+        while (this.queue.length > 0) this.queue.pop();
         this.idleWork();
         if (this.queue.length === 0 && !this.slotsPending) break;
       }
@@ -537,6 +540,7 @@ export class ExecutorActor {
     // The scratch input must not keep the records or the plan alive.
     rin.plan = EMPTY_PLAN;
     rin.working = NO_ORDERS;
+    while (working.length > 0) working.pop();
     const { cancels, places } = result;
     for (let i = 0; i < cancels.length; i++) this.cancelOrder(cancels[i] as OrderRecord);
     for (let i = 0; i < places.length; i++) {
@@ -1711,8 +1715,10 @@ export class ExecutorActor {
   }
 
   /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
+  /** The market's open orders, in a scratch array reused by every pass (valid until the next call). */
   private workingOf(conditionId: ConditionId): WorkingOrder[] {
-    const out: WorkingOrder[] = [];
+    const out = this.workingScratch;
+    while (out.length > 0) out.pop();
     for (const o of this.open) if (o.conditionId === conditionId) out.push(o);
     return out;
   }
