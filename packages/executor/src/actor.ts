@@ -1123,7 +1123,9 @@ export class ExecutorActor {
   private bookFillOnOrder(o: OrderRecord, rec: FillRecord): void {
     rec.orderBooked = true;
     o.matchedFills += rec.size;
-    if (isOpen(o) && o.matchedFills >= o.originalSize) o.state = "FILLED";
+    // Law H: an order whose cancel is in flight stays PENDING_CANCEL until the ACK even when its
+    // fills cover it, so no replacement SELL goes out before the venue has answered the cancel.
+    if (isOpen(o) && o.matchedFills >= o.originalSize && o.state !== "PENDING_CANCEL") o.state = "FILLED";
     this.reserve(o);
   }
 
@@ -1392,6 +1394,12 @@ export class ExecutorActor {
     if (r.canceled) {
       // Law G: released now, on the ACK (the unbooked matched part stays until its fill arrives).
       o.state = Math.max(o.matchedFills, o.matchedEvents) >= o.originalSize ? "FILLED" : "CANCELED";
+      this.reserve(o);
+      return;
+    }
+    if (Math.max(o.matchedFills, o.matchedEvents) >= o.originalSize) {
+      // "already matched", and our fills already cover the whole order: nothing is left to learn.
+      o.state = "FILLED";
       this.reserve(o);
       return;
     }

@@ -42,6 +42,19 @@ const cases: { name: string; setup: Setup; cmds: Cmd[] }[] = [
       { t: "step" },
     ],
   },
+  {
+    name: "a re-priced SELL waits for the cancel ACK of a fully matched SELL (law H), whatever the plan cache says",
+    setup: { threshold: "MINED", collateral: 3_000_000, yes: 0, no: 25_000_000, maxPos: 40_000_000 },
+    cmds: [
+      { t: "intent", mid: 500, spread: 50, bids: [5_000_000], asks: [], fv: false },
+      { t: "step" },
+      { t: "fill", pick: 0, frac: 10000 },
+      { t: "result" },
+      { t: "intent", mid: 500, spread: 101, bids: [5_000_000], asks: [], fv: false },
+      { t: "user", idx: 1, dup: false },
+      { t: "advance", pick: 0, choice: 0 },
+    ],
+  },
 ];
 
 describe("model-based regressions", () => {
