@@ -9,6 +9,7 @@ import { hashTypedData, recoverTypedDataAddress } from "viem";
 import { privateKeyToAccount, signTypedData } from "viem/accounts";
 import { hashTypedData as erc7739HashTypedData, wrapTypedDataSignature } from "viem/experimental/erc7739";
 import { beforeAll, describe, expect, it } from "vitest";
+import { V2_ORDER_FIELDS } from "./viem-types.js";
 import {
   buildLimitOrderV2,
   bytesToHex,
@@ -42,19 +43,7 @@ const OTHER_PK = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78
 const WALLET = checksumAddress("0x1111111111111111111111111111111111111111");
 const OTHER_WALLET = checksumAddress("0x2222222222222222222222222222222222222222");
 
-const ORDER_FIELDS = [
-  { name: "salt", type: "uint256" },
-  { name: "maker", type: "address" },
-  { name: "signer", type: "address" },
-  { name: "tokenId", type: "uint256" },
-  { name: "makerAmount", type: "uint256" },
-  { name: "takerAmount", type: "uint256" },
-  { name: "side", type: "uint8" },
-  { name: "signatureType", type: "uint8" },
-  { name: "timestamp", type: "uint256" },
-  { name: "metadata", type: "bytes32" },
-  { name: "builder", type: "bytes32" },
-] as const;
+const ORDER_FIELDS = V2_ORDER_FIELDS;
 const TYPED_DATA_SIGN_FIELDS = [
   { name: "contents", type: "Order" },
   { name: "name", type: "string" },

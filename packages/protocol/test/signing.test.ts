@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { hashTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
+import { V2_ORDER_FIELDS } from "./viem-types.js";
 import {
   buildL1Headers,
   buildLimitOrderV1,
@@ -297,21 +298,7 @@ describe("V2 orders", () => {
       const viemHash = hashTypedData({
         domain: { ...domain, verifyingContract: domain.verifyingContract as `0x${string}` },
         primaryType: "Order",
-        types: {
-          Order: [
-            { name: "salt", type: "uint256" },
-            { name: "maker", type: "address" },
-            { name: "signer", type: "address" },
-            { name: "tokenId", type: "uint256" },
-            { name: "makerAmount", type: "uint256" },
-            { name: "takerAmount", type: "uint256" },
-            { name: "side", type: "uint8" },
-            { name: "signatureType", type: "uint8" },
-            { name: "timestamp", type: "uint256" },
-            { name: "metadata", type: "bytes32" },
-            { name: "builder", type: "bytes32" },
-          ],
-        },
+        types: { Order: V2_ORDER_FIELDS },
         message: {
           salt: BigInt(o.salt),
           maker: o.maker as `0x${string}`,
@@ -336,21 +323,7 @@ describe("V2 orders", () => {
   });
 
   it("random V2/V3 orders hash like viem's hashTypedData", () => {
-    const V2_TYPES = {
-      Order: [
-        { name: "salt", type: "uint256" },
-        { name: "maker", type: "address" },
-        { name: "signer", type: "address" },
-        { name: "tokenId", type: "uint256" },
-        { name: "makerAmount", type: "uint256" },
-        { name: "takerAmount", type: "uint256" },
-        { name: "side", type: "uint8" },
-        { name: "signatureType", type: "uint8" },
-        { name: "timestamp", type: "uint256" },
-        { name: "metadata", type: "bytes32" },
-        { name: "builder", type: "bytes32" },
-      ],
-    } as const;
+    const V2_TYPES = { Order: V2_ORDER_FIELDS } as const;
     const hex = (n: number) =>
       fc.uint8Array({ minLength: n, maxLength: n }).map((b) => `0x${Buffer.from(b).toString("hex")}` as `0x${string}`);
     fc.assert(
