@@ -104,6 +104,18 @@ export function order(clientOrderId: string, over: Partial<OrderRequest> = {}): 
   };
 }
 
+/** Hardhat's first test key (public test vector, never funded on mainnet) and its address. */
+export const SIGNING_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+export const SIGNING_KEY_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/** An order with a real-sized token id, for the signer tests (the id goes into the signed struct). */
+export const signableOrder = (over: Partial<OrderRequest> = {}): OrderRequest =>
+  order("c1", {
+    tokenId: tokenId("71321045679252212594626385532706912750332728571942532289631379312455583992563"),
+    price: price("0.55"),
+    ...over,
+  });
+
 export const place = (actionId: number, over: Partial<OrderRequest> = {}): PlaceAction => ({
   kind: "PLACE",
   actionId,

@@ -18,28 +18,15 @@ import {
 import { conditionId, ManualClock, type OrderRequest, price, size, tokenId } from "@mm/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, createOrderSigner, type OrderSignerConfig, SignerConfigError } from "../src/index.js";
-import { Inbox } from "./helpers.js";
+import { Inbox, SIGNING_KEY, SIGNING_KEY_ADDRESS, signableOrder } from "./helpers.js";
 import { startRig } from "./sim-helpers.js";
 
-// Hardhat's first test key (public test vector, never funded on mainnet).
-const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const EOA = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const KEY = SIGNING_KEY;
+const EOA = SIGNING_KEY_ADDRESS;
 const WALLET = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const CREDS = { key: "00000000-0000-4000-8000-0000000000d3", secret: `${"A".repeat(43)}=`, passphrase: "deposit-wallet-pass" };
 
-const order = (over: Partial<OrderRequest> = {}): OrderRequest => ({
-  clientOrderId: "c1",
-  conditionId: conditionId(`0x${"ab".repeat(32)}`),
-  tokenId: tokenId("71321045679252212594626385532706912750332728571942532289631379312455583992563"),
-  side: "BUY",
-  price: price("0.55"),
-  size: size("10"),
-  orderType: "GTC",
-  postOnly: true,
-  tickSize: 100,
-  negRisk: false,
-  ...over,
-});
+const order = signableOrder;
 
 function configError(c: Partial<OrderSignerConfig>): string {
   try {

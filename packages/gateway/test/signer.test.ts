@@ -10,25 +10,13 @@ import {
 import { conditionId, ManualClock, type OrderRequest, price, size, tokenId } from "@mm/types";
 import { describe, expect, it } from "vitest";
 import { createOrderSigner, OrderBuildError } from "../src/index.js";
+import { SIGNING_KEY, SIGNING_KEY_ADDRESS, signableOrder } from "./helpers.js";
 
-// Hardhat's first test key (public test vector, never funded on mainnet).
-const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const ADDR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const KEY = SIGNING_KEY;
+const ADDR = SIGNING_KEY_ADDRESS;
 const FUNDER = "0x1234567890abcdef1234567890abcdef12345678";
 
-const order = (over: Partial<OrderRequest> = {}): OrderRequest => ({
-  clientOrderId: "c1",
-  conditionId: conditionId(`0x${"ab".repeat(32)}`),
-  tokenId: tokenId("71321045679252212594626385532706912750332728571942532289631379312455583992563"),
-  side: "BUY",
-  price: price("0.55"),
-  size: size("10"),
-  orderType: "GTC",
-  postOnly: true,
-  tickSize: 100,
-  negRisk: false,
-  ...over,
-});
+const order = signableOrder;
 
 function decode(envelope: unknown, negRisk: boolean) {
   const w = WirePostOrderBodyV1Schema.parse(envelope);
