@@ -15,7 +15,7 @@ import {
   verifyPoly1271Signature,
   WirePostOrderBodyV2Schema,
 } from "@mm/protocol";
-import { conditionId, ManualClock, type OrderRequest, price, size, tokenId } from "@mm/types";
+import { ManualClock, price, size } from "@mm/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, createOrderSigner, type OrderSignerConfig, SignerConfigError } from "../src/index.js";
 import { Inbox, SIGNING_KEY, SIGNING_KEY_ADDRESS, signableOrder } from "./helpers.js";

@@ -7,7 +7,7 @@ import {
   recoverSigner,
   WirePostOrderBodyV1Schema,
 } from "@mm/protocol";
-import { conditionId, ManualClock, type OrderRequest, price, size, tokenId } from "@mm/types";
+import { ManualClock, price, size } from "@mm/types";
 import { describe, expect, it } from "vitest";
 import { createOrderSigner, OrderBuildError } from "../src/index.js";
 import { SIGNING_KEY, SIGNING_KEY_ADDRESS, signableOrder } from "./helpers.js";
