@@ -46,6 +46,7 @@ import {
   type Size,
   type TickSize,
   type TokenId,
+  type TradeId,
   tokenId,
   type UserEvent,
 } from "@mm/types";
@@ -169,16 +170,18 @@ function world(journal?: JournalSink) {
     if (i % 10 !== 5 || live.length === 0) return;
     const l = live[i % live.length]!;
     const size = Math.max(10_000, Math.floor(l.size / 2 / 10_000) * 10_000);
-    const base = {
-      kind: "fill" as const,
-      tradeId: `b${++trade}` as never,
+    const tradeId = `b${++trade}` as TradeId;
+    // Written out, not `{ ...base, status }`: on Node 20 a spread of a freshly built object leaves
+    // garbage in old space (4M such events in isolation: 257 mark-compacts and 10× the scavenges of
+    // the same literals). Here it grew old space by ~25 MB per 20k frames and put the window's
+    // mark-compacts there. The decoder builds fill events as literals too (userFillsFromTrade).
+    const ev = (status: "MATCHED" | "MINED" | "CONFIRMED"): UserEvent => ({
+      kind: "fill",
+      tradeId,
       orderId: l.orderId,
       conditionId: CID,
       tokenId: l.tokenId,
       side: l.side,
-    };
-    const ev = (status: "MATCHED" | "MINED" | "CONFIRMED"): UserEvent => ({
-      ...base,
       price: l.price as Price,
       size: size as Size,
       status,
