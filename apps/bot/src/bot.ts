@@ -166,6 +166,8 @@ export class Bot {
   private readonly closedAt = new Map<ConditionId, number>();
   private readonly reconnectsSeen = new Map<string, number>();
   private readonly lastIntent = new Map<ConditionId, DesiredQuoteSet>();
+  /** Scratch list of `onBooksDirty` (reused: no allocation per burst). */
+  private readonly dirtyTokens: TokenId[] = [];
   private readonly invariantProblems = new Set<string>();
   private internalErrors = 0;
   private userEventsPumped = 0;
@@ -454,7 +456,10 @@ export class Bot {
   }
 
   private onBooksDirty(): void {
-    const tokens = this.books.drainDirty();
+    // One reused list (a burst is drained and routed before the next one starts).
+    const tokens = this.dirtyTokens;
+    while (tokens.length > 0) tokens.pop();
+    this.books.drainDirty(tokens);
     for (const t of tokens) {
       const cid = this.books.marketOf(t);
       const m = cid === undefined ? undefined : this.markets.get(cid);

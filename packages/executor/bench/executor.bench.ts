@@ -302,7 +302,8 @@ function pipelineWorld(stage: Stage) {
         if (books.applySnapshot(e.assetId as TokenId, e.bids, e.asks, receivedAt, e.timestamp) !== undefined) rejections++;
       }
     }
-    dirty.length = 0;
+    // Popped, not `length = 0` (which drops the storage: a new one on the next push), as the bot does.
+    while (dirty.length > 0) dirty.pop();
     books.drainDirty(dirty);
     router.drain(dirty);
   };
