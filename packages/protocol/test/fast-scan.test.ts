@@ -368,3 +368,47 @@ describe("fast path vs generic path: property tests", () => {
     PROPERTY_TIMEOUT_MS,
   );
 });
+
+describe("fast path: repeated ids", () => {
+  const market = `0x${"ab".repeat(32)}`;
+  const frame = (asset: string) =>
+    Buffer.from(
+      `{"event_type":"book","asset_id":"${asset}","market":"${market}","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"5"}],"timestamp":"1757908892351","hash":"0x1"}`,
+    );
+  const assetOf = (raw: Buffer) => {
+    const events = fastScanFrame(raw);
+    const e = events?.[0];
+    if (e?.kind !== "book") throw new Error("not decoded by the fast path");
+    return { assetId: e.assetId, market: e.market };
+  };
+
+  it("an id seen again is handed out as the same string", () => {
+    const id = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+    const a = assetOf(frame(id));
+    const b = assetOf(frame(id));
+    expect(a.assetId).toBe(id);
+    expect(b.assetId).toBe(a.assetId);
+    expect(b.market).toBe(market);
+  });
+
+  it("many more ids than cache slots, in random order, each decodes to its own text", () => {
+    const u = (() => {
+      let x = 12345;
+      return () => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return x;
+      };
+    })();
+    // Ids of one length that differ only in their last digits collide in slots far more than random ones.
+    const ids = Array.from({ length: 10_000 }, (_, i) => `1234567890123456789012345678901234567890${String(i).padStart(37, "0")}`);
+    for (let k = 0; k < 40_000; k++) {
+      const expected = ids[u() % ids.length]!;
+      const got = assetOf(frame(expected)).assetId;
+      if (got !== expected) throw new Error(`decoded ${got} for ${expected}`);
+    }
+    // Short and long ids bypass the cache and still decode exactly.
+    expect(assetOf(frame("1234567")).assetId).toBe("1234567");
+    const long = "9".repeat(200);
+    expect(assetOf(frame(long)).assetId).toBe(long);
+  });
+});

@@ -358,6 +358,36 @@ function str(b: Buffer, s: number, e: number): string {
   return frameText.substring(s, e);
 }
 
+/**
+ * Asset and condition ids repeat on every frame of a market, so the decoder hands out one string per
+ * id instead of a new substring each time: no allocation per id, and consumers' map lookups by id
+ * reuse the hash V8 keeps in the string (hashing a fresh 77-digit asset id was the largest single
+ * cost of a book update). Direct-mapped and bounded (`ID_SLOTS` strings, each its own copy, never a
+ * view of a frame: ≤ ~2 MB); a slot holding another id is simply replaced. Returns an equal string
+ * either way.
+ */
+const ID_SLOTS = 16_384;
+const ID_MIN_BYTES = 8;
+const ID_MAX_BYTES = 128;
+const idSlots: (string | undefined)[] = new Array<string | undefined>(ID_SLOTS).fill(undefined);
+
+function id(b: Buffer, s: number, e: number): string {
+  const len = e - s;
+  if (len < ID_MIN_BYTES || len > ID_MAX_BYTES) return str(b, s, e);
+  // Slot from the length and the last 8 bytes (where ids of one market differ).
+  let h = len;
+  for (let i = e - 8; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (ID_SLOTS - 1);
+  const text = str(b, s, e);
+  const cached = idSlots[slot];
+  // A native content comparison: cheaper than hashing the new text again in every lookup downstream.
+  if (cached === text) return cached;
+  // The slot keeps its own copy, never a view that would keep a frame's text alive.
+  const own = frameLen > SHARED_TEXT_MAX_BYTES ? text : sliceText(b, s, e);
+  idSlots[slot] = own;
+  return own;
+}
+
 /** Skips whitespace, then expects `,` (→ index after it, whitespace skipped) or `close` (→ -2 - index after it). */
 function next(b: Buffer, i: number, n: number, close: number): number {
   i = skipWs(b, i, n);
@@ -515,13 +545,13 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
   switch (type) {
     case T_PRICE_CHANGE: {
       if (marketE === marketS || timestamp < 0) return -1;
-      const market = str(b, marketS, marketE);
+      const market = id(b, marketS, marketE);
       if (changes !== undefined) {
         ev = { kind: "price_change", market, timestamp, schema: "current", changes } satisfies PriceChangeEvent;
         break;
       }
       if (assetE === assetS) return -1;
-      const assetId = str(b, assetS, assetE);
+      const assetId = id(b, assetS, assetE);
       const hash = hashE > hashS ? str(b, hashS, hashE) : undefined;
       if ((seen & (1 << K_CHANGES)) !== 0) {
         const m = legacyChanges.length / 3;
@@ -557,8 +587,8 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       if (assetE === assetS || marketE === marketS || timestamp < 0 || bids === undefined || asks === undefined) return -1;
       ev = {
         kind: "book",
-        assetId: str(b, assetS, assetE),
-        market: str(b, marketS, marketE),
+        assetId: id(b, assetS, assetE),
+        market: id(b, marketS, marketE),
         timestamp,
         hash: hashE > hashS ? str(b, hashS, hashE) : undefined,
         bids: bestFirst(bids, true),
@@ -570,8 +600,8 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       if (assetE === assetS || marketE === marketS || price < 0 || size < 0 || timestamp < 0) return -1;
       ev = {
         kind: "last_trade_price",
-        assetId: str(b, assetS, assetE),
-        market: str(b, marketS, marketE),
+        assetId: id(b, assetS, assetE),
+        market: id(b, marketS, marketE),
         price: price as Price,
         size: size as Size,
         side: side === SIDE_BUY ? "BUY" : side === SIDE_SELL ? "SELL" : undefined,
@@ -584,8 +614,8 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       if (assetE === assetS || marketE === marketS || bestBid < 0 || bestAsk < 0 || timestamp < 0) return -1;
       ev = {
         kind: "best_bid_ask",
-        assetId: str(b, assetS, assetE),
-        market: str(b, marketS, marketE),
+        assetId: id(b, assetS, assetE),
+        market: id(b, marketS, marketE),
         bestBid: bestBid as Price,
         bestAsk: bestAsk as Price,
         timestamp,
@@ -712,7 +742,7 @@ function scanPriceChanges(b: Buffer, i: number, n: number): number {
     }
     if (assetE === assetS || side === SIDE_OTHER || price < 0 || size < 0) return -1;
     list.push({
-      assetId: str(b, assetS, assetE),
+      assetId: id(b, assetS, assetE),
       side: side === SIDE_BUY ? "BID" : "ASK",
       price: price as Price,
       size: size as Size,
