@@ -201,8 +201,7 @@ const RETAINED_ORDERS = 1024;
 /** Orders forgotten at a time (compaction runs once this many more than `RETAINED_ORDERS` exist). */
 const COMPACT_BATCH = 64;
 
-const OPEN: ReadonlySet<WorkingOrderState> = new Set(["PENDING_NEW", "LIVE", "PENDING_CANCEL"]);
-const isOpen = (o: OrderRecord): boolean => OPEN.has(o.state);
+const isOpen = (o: OrderRecord): boolean => o.state === "LIVE" || o.state === "PENDING_NEW" || o.state === "PENDING_CANCEL";
 const isIntSize = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
 const isPriceUnits = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= PRICE_SCALE;
 

@@ -6,8 +6,11 @@
  */
 import type { Reservation, TokenId } from "@mm/types";
 
+type Entry = { -readonly [K in keyof Reservation]: Reservation[K] };
+
 export class ReservationLedger {
-  private readonly entries = new Map<string, Reservation>();
+  /** Entries are updated in place (one object per order for its whole life: no garbage per fill). */
+  private readonly entries = new Map<string, Entry>();
   private readonly totals = new Map<string, number>();
 
   set(clientOrderId: string, asset: "COLLATERAL" | TokenId, amount: number): void {
@@ -16,15 +19,20 @@ export class ReservationLedger {
     if (prev) {
       if (prev.asset === asset && prev.amount === next) return;
       this.totals.set(prev.asset, (this.totals.get(prev.asset) ?? 0) - prev.amount);
+      if (next === 0) {
+        this.entries.delete(clientOrderId);
+        return;
+      }
+      prev.asset = asset;
+      prev.amount = next;
+    } else {
+      if (next === 0) return;
+      this.entries.set(clientOrderId, { clientOrderId, asset, amount: next });
     }
-    if (next === 0) {
-      this.entries.delete(clientOrderId);
-      return;
-    }
-    this.entries.set(clientOrderId, { clientOrderId, asset, amount: next });
     this.totals.set(asset, (this.totals.get(asset) ?? 0) + next);
   }
 
+  /** The order's reservation as it is now (read it, don't keep it: it changes in place). */
   get(clientOrderId: string): Reservation | undefined {
     return this.entries.get(clientOrderId);
   }
@@ -33,8 +41,11 @@ export class ReservationLedger {
     return this.totals.get(asset) ?? 0;
   }
 
+  /** Copies of every entry (safe to keep). */
   list(): Reservation[] {
-    return [...this.entries.values()];
+    const out: Reservation[] = [];
+    for (const r of this.entries.values()) out.push({ clientOrderId: r.clientOrderId, asset: r.asset, amount: r.amount });
+    return out;
   }
 
   /** Problems found re-deriving the totals (empty when consistent). */
