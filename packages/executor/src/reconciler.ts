@@ -126,6 +126,24 @@ const tokenBudget = new TokenBudget();
 
 let handledScratch = new Uint8Array(64);
 let candScratch = new Int32Array(64);
+let workKeys = new Float64Array(64);
+let planKeys = new Float64Array(64);
+/** Tokens of this call, for the numeric order keys (a market has two). */
+const keyTokens: TokenId[] = [];
+
+/**
+ * (token, side, price) as one number, so the matching loops reject a non-matching pair with one
+ * comparison instead of three (one of them a string). Equal numbers are confirmed field by field, so
+ * a collision (an unexpected price) can only cost a comparison, never a wrong match.
+ */
+function keyOf(tokenId: TokenId, side: Side, price: number): number {
+  let t = 0;
+  while (t < keyTokens.length && keyTokens[t] !== tokenId) t++;
+  if (t === keyTokens.length) keyTokens.push(tokenId);
+  return (t * 2 + (side === "BUY" ? 0 : 1)) * 1_000_000 + price;
+}
+const sameKey = (a: { tokenId: TokenId; side: Side; price: number }, b: { tokenId: TokenId; side: Side; price: number }) =>
+  a.price === b.price && a.side === b.side && a.tokenId === b.tokenId;
 /** Tokens with a SELL being cancelled (law H) and the orders to place: small, usually empty. */
 const sellCancelling: TokenId[] = [];
 const gaps: PlannedOrder[] = [];
@@ -174,11 +192,23 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   if (handledScratch.length < n) {
     handledScratch = new Uint8Array(n * 2);
     candScratch = new Int32Array(n * 2);
+    workKeys = new Float64Array(n * 2);
   }
+  const orders = plan.orders;
+  if (planKeys.length < orders.length) planKeys = new Float64Array(orders.length * 2);
   const handled = handledScratch;
   const cands = candScratch;
   tokenBudget.n = 0;
-  for (let i = 0; i < n; i++) handled[i] = 0;
+  while (keyTokens.length > 0) keyTokens.pop();
+  for (let i = 0; i < n; i++) {
+    const o = working[i]!;
+    handled[i] = 0;
+    workKeys[i] = keyOf(o.tokenId, o.side, o.price);
+  }
+  for (let pi = 0; pi < orders.length; pi++) {
+    const q = orders[pi]!;
+    planKeys[pi] = keyOf(q.tokenId, q.side, q.price);
+  }
   for (let i = 0; i < n; i++) {
     const o = working[i]!;
     if (o.state === "LIVE" || o.state === "PENDING_NEW") continue;
@@ -186,16 +216,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (o.state === "PENDING_CANCEL" && o.side === "SELL" && !sellCancelling.includes(o.tokenId)) sellCancelling.push(o.tokenId);
   }
 
-  const orders = plan.orders;
   for (let pi = 0; pi < orders.length; pi++) {
     const order = orders[pi]!;
+    const key = planKeys[pi]!;
     // Planned size for this token/side/price (the planner emits unique keys; summing keeps this robust).
     let size = 0;
     let first = true;
     for (let pj = 0; pj < orders.length; pj++) {
+      if (planKeys[pj] !== key) continue;
       const q = orders[pj]!;
-      // Price first: the cheapest and most selective comparison.
-      if (q.price !== order.price || q.side !== order.side || q.tokenId !== order.tokenId) continue;
+      if (!sameKey(q, order)) continue;
       if (pj < pi) first = false;
       size += q.size;
     }
@@ -203,9 +233,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     // Resting candidates at this key (indices into `working`), oldest first (best queue position).
     let nc = 0;
     for (let i = 0; i < n; i++) {
-      if (handled[i] === 1) continue;
+      if (handled[i] === 1 || workKeys[i] !== key) continue;
       const o = working[i]!;
-      if (o.price !== order.price || o.side !== order.side || o.tokenId !== order.tokenId) continue;
+      if (!sameKey(o, order)) continue;
       handled[i] = 1;
       let k = nc++;
       while (k > 0 && working[cands[k - 1]!]!.createdAt > o.createdAt) {
@@ -271,6 +301,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // The scratch lists keep nothing of this call.
   clear(sellCancelling);
   clear(gaps);
+  clear(keyTokens);
   return out;
 }
 
