@@ -359,10 +359,10 @@ function str(b: Buffer, s: number, e: number): string {
 }
 
 /**
- * Asset and condition ids repeat on every frame of a market, so the decoder hands out one string per
- * id instead of a new substring each time: no allocation per id, and consumers' map lookups by id
- * reuse the hash V8 keeps in the string (hashing a fresh 77-digit asset id was the largest single
- * cost of a book update). Direct-mapped and bounded (`ID_SLOTS` strings, each its own copy, never a
+ * Asset ids repeat on every frame of a market, so the decoder hands out one string per id instead of
+ * a new substring each time: consumers' map lookups by asset id (the book store's, per change) reuse
+ * the hash V8 keeps in the string; hashing a fresh 77-digit id there was the largest single cost of a
+ * book update. (Condition ids are not looked up per frame: they stay plain substrings.) Direct-mapped and bounded (`ID_SLOTS` strings, each its own copy, never a
  * view of a frame: ≤ ~2 MB); a slot holding another id is simply replaced. Returns an equal string
  * either way.
  */
@@ -545,7 +545,7 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
   switch (type) {
     case T_PRICE_CHANGE: {
       if (marketE === marketS || timestamp < 0) return -1;
-      const market = id(b, marketS, marketE);
+      const market = str(b, marketS, marketE);
       if (changes !== undefined) {
         ev = { kind: "price_change", market, timestamp, schema: "current", changes } satisfies PriceChangeEvent;
         break;
@@ -588,7 +588,7 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       ev = {
         kind: "book",
         assetId: id(b, assetS, assetE),
-        market: id(b, marketS, marketE),
+        market: str(b, marketS, marketE),
         timestamp,
         hash: hashE > hashS ? str(b, hashS, hashE) : undefined,
         bids: bestFirst(bids, true),
@@ -601,7 +601,7 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       ev = {
         kind: "last_trade_price",
         assetId: id(b, assetS, assetE),
-        market: id(b, marketS, marketE),
+        market: str(b, marketS, marketE),
         price: price as Price,
         size: size as Size,
         side: side === SIDE_BUY ? "BUY" : side === SIDE_SELL ? "SELL" : undefined,
@@ -615,7 +615,7 @@ function scanEvent(b: Buffer, i: number, n: number, out: WsEvent[]): number {
       ev = {
         kind: "best_bid_ask",
         assetId: id(b, assetS, assetE),
-        market: id(b, marketS, marketE),
+        market: str(b, marketS, marketE),
         bestBid: bestBid as Price,
         bestAsk: bestAsk as Price,
         timestamp,
