@@ -53,6 +53,7 @@ import {
 } from "@mm/types";
 import { type ExecutorConfig, type ExecutorConfigInput, resolveExecutorConfig } from "./config.js";
 import { ReservationLedger } from "./internal/ledger.js";
+import { OrderIndex } from "./internal/order-index.js";
 import { type ExecutorMode, type JournalBody, type JournalSink, noopJournal, type PlanSummary } from "./journal.js";
 import type { ControlCommand, ExecutorMessage, TimerName } from "./messages.js";
 import { buyCost, type LockedExposure, type PlannerInput, type PlanResult, plan, sellProceeds } from "./planner.js";
@@ -237,7 +238,7 @@ export class ExecutorActor {
   /** `markets` as an array (iterated on every message and intent: no iterator objects). */
   private readonly marketList: MarketState[] = [];
   private readonly tokenMarket = new Map<TokenId, MarketState>();
-  private readonly orders = new Map<string, OrderRecord>();
+  private readonly orders = new OrderIndex<OrderRecord>();
   /** Orders in PENDING_NEW / LIVE / PENDING_CANCEL (kept in sync by `reserve`). */
   private readonly open = new Set<OrderRecord>();
   private readonly byOrderId = new Map<OrderId, OrderRecord>();
@@ -749,7 +750,7 @@ export class ExecutorActor {
       placeUnknown: false,
       cancelActionId: undefined,
     };
-    this.orders.set(clientOrderId, o);
+    this.orders.add(o);
     this.reserve(o);
     this.submit({
       kind: "PLACE",
@@ -1225,7 +1226,9 @@ export class ExecutorActor {
       placeUnknown: false,
       cancelActionId: undefined,
     };
-    this.orders.set(o.clientOrderId, o);
+    // An order adopted before and since forgotten by id may still be kept as ended: one record per id.
+    this.orders.delete(o.clientOrderId);
+    this.orders.add(o);
     this.byOrderId.set(v.orderId, o);
     this.stats_.adoptedOrders++;
     this.anomaly("adopted_order", `${v.orderId} ${v.side} ${v.originalSize} @ ${v.price}`);
@@ -1410,7 +1413,7 @@ export class ExecutorActor {
     if (this.cancelAllActionId === r.actionId) this.cancelAllActionId = undefined;
     const canceled = new Set(r.canceled);
     let uncertain = false;
-    for (const o of this.orders.values()) {
+    for (const o of this.orders.list()) {
       if (o.orderId && canceled.has(o.orderId) && isOpen(o)) {
         o.state = Math.max(o.matchedFills, o.matchedEvents) >= o.originalSize ? "FILLED" : "CANCELED";
         o.cancelActionId = undefined;
@@ -1465,7 +1468,7 @@ export class ExecutorActor {
       }
       case "CANCEL_ALL":
         this.cancelAllActionId = undefined;
-        for (const o of this.orders.values()) {
+        for (const o of this.orders.list()) {
           if (o.cancelActionId === a.actionId) {
             o.cancelActionId = undefined;
             if (o.state === "PENDING_CANCEL") o.state = "LIVE";
@@ -1496,8 +1499,8 @@ export class ExecutorActor {
     // Every venue id we already know is claimed first, so an unknown-outcome PLACE can only be matched
     // to an open order nobody else owns.
     const claimed = new Set<OrderId>();
-    for (const o of this.orders.values()) if (o.orderId !== undefined) claimed.add(o.orderId);
-    for (const o of this.orders.values()) {
+    for (const o of this.orders.list()) if (o.orderId !== undefined) claimed.add(o.orderId);
+    for (const o of this.orders.list()) {
       if (!isOpen(o)) continue;
       if (o.orderId !== undefined) {
         const v = open.get(o.orderId);
@@ -1536,7 +1539,7 @@ export class ExecutorActor {
       this.reserve(o);
     }
     // Terminal orders: the sync's fills are the truth, nothing unbooked remains.
-    for (const o of this.orders.values()) {
+    for (const o of this.orders.list()) {
       if (!isOpen(o) && o.matchedEvents > o.matchedFills) {
         o.matchedEvents = o.matchedFills;
         this.reserve(o);
@@ -1648,9 +1651,11 @@ export class ExecutorActor {
   private compact(): void {
     const orders = this.orders;
     if (orders.size <= RETAINED_ORDERS) return;
+    // Orders that ended without passing through `reserve` are filed as ended first.
+    for (const o of orders.openValues()) if (!isOpen(o)) orders.update(o, false);
     const sweep = orders.size > 4 * RETAINED_ORDERS;
     let looked = 0;
-    for (const [id, o] of orders) {
+    for (const [id, o] of orders.endedEntries()) {
       if (orders.size <= RETAINED_ORDERS) break;
       if (!sweep && looked++ >= 4 * COMPACT_BATCH) break;
       if (!isOpen(o) && !this.ledger.get(id)) {
@@ -1669,8 +1674,10 @@ export class ExecutorActor {
   /** Sets the order's reservation to what it holds now: open → original − booked fills; terminal → matched-but-unbooked. */
   private reserve(o: OrderRecord): void {
     o.matchedSize = Math.max(o.matchedFills, o.matchedEvents) as Size;
-    if (isOpen(o)) this.open.add(o);
+    const open = isOpen(o);
+    if (open) this.open.add(o);
     else this.open.delete(o);
+    this.orders.update(o, open);
     const shares = isOpen(o) ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
     if (o.side === "SELL") this.ledger.set(o.clientOrderId, o.tokenId, shares);
     else this.ledger.set(o.clientOrderId, "COLLATERAL", buyCost(o.price, shares));
@@ -1789,7 +1796,7 @@ export class ExecutorActor {
     return {
       mode: this.mode(),
       stopReason: this.stopState?.reason,
-      orders: [...this.orders.values()].map((o) => this.view(o)),
+      orders: this.orders.list().map((o) => this.view(o)),
       positions,
       collateral: { settled: this.collateral.settled, pending: this.collateral.pending, reserved: this.ledger.total("COLLATERAL") },
       reservations: this.ledger.list(),
@@ -1807,7 +1814,7 @@ export class ExecutorActor {
       const o = this.orders.get(r.clientOrderId);
       if (!o) problems.push(`reservation for unknown order ${r.clientOrderId}`);
     }
-    for (const o of this.orders.values()) {
+    for (const o of this.orders.list()) {
       if (o.matchedFills < 0 || o.matchedEvents < 0) problems.push(`negative matched on ${o.clientOrderId}`);
       if (o.orderId && this.byOrderId.get(o.orderId) !== o && isOpen(o)) problems.push(`order id index broken for ${o.clientOrderId}`);
     }

@@ -580,3 +580,27 @@ describe("ExecutorActor: robustness", () => {
     expect(actor.stats().journalErrors).toBeGreaterThan(0);
   });
 });
+
+describe("ExecutorActor: ended orders kept for late events", () => {
+  it("forgets ended orders oldest-ended first beyond the bound; open orders and recent ones stay known", () => {
+    const h = new Harness({ collateral: 10_000 * SH });
+    // Each intent moves the bid: the old BUY is cancelled (ended on its ACK) and a new one placed.
+    for (let i = 1; i <= 1_500; i++) {
+      h.intent(i, [[i % 2 === 0 ? 5000 : 4900, 10 * SH]], []);
+      pump(h);
+    }
+    const orders = h.actor.snapshot().orders;
+    const open = orders.filter((o) => o.state === "LIVE" || o.state === "PENDING_NEW" || o.state === "PENDING_CANCEL");
+    expect(open).toHaveLength(1);
+    // Bounded: at most the retained ended orders plus one compaction batch, and the open one.
+    expect(orders.length).toBeLessThanOrEqual(1_024 + 64 + 1);
+    expect(orders.length).toBeGreaterThanOrEqual(1_024);
+    // The most recently ended orders are the ones kept (ids are mm-<seq>).
+    const seqs = orders.map((o) => Number(o.clientOrderId.split("-").pop())).sort((a, b) => a - b);
+    const newest = seqs[seqs.length - 1]!;
+    expect(seqs[0]).toBeGreaterThan(newest - 1_200);
+    expect(seqs).toContain(newest - 1);
+    expect(h.actor.audit()).toEqual([]);
+    expect(h.violations).toEqual([]);
+  });
+});
