@@ -95,6 +95,8 @@ interface OrderRecord {
   readonly placeActionId: ActionId | undefined;
   placeUnknown: boolean;
   cancelActionId: ActionId | undefined;
+  /** What the ledger holds for it (shares for a SELL, micro-USDC for a BUY), kept by `reserve`: read per pass without a lookup. */
+  reserved: number;
 }
 
 interface FillRecord {
@@ -584,15 +586,15 @@ export class ExecutorActor {
     let reusableNoSell = 0;
     let reusableBuyCollateral = 0;
     for (const o of this.open) {
-      const r = this.ledger.get(o.clientOrderId);
-      if (!r) continue;
+      const reserved = o.reserved;
+      if (reserved === 0) continue;
       // Every open order of this market is reusable for planning: the Reconciler keeps it, or waits for
       // its cancel ACK before using what it holds (laws G, H). Hard caps are checked on the worst case there.
       if (o.conditionId === cid) {
         if (o.side === "SELL") {
-          if (o.tokenId === yes.tokenId) reusableYesSell += r.amount;
-          else reusableNoSell += r.amount;
-        } else reusableBuyCollateral += r.amount;
+          if (o.tokenId === yes.tokenId) reusableYesSell += reserved;
+          else reusableNoSell += reserved;
+        } else reusableBuyCollateral += reserved;
         continue;
       }
       const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
@@ -749,6 +751,7 @@ export class ExecutorActor {
       placeActionId: actionId,
       placeUnknown: false,
       cancelActionId: undefined,
+      reserved: 0,
     };
     this.orders.add(o);
     this.reserve(o);
@@ -1225,6 +1228,7 @@ export class ExecutorActor {
       placeActionId: undefined,
       placeUnknown: false,
       cancelActionId: undefined,
+      reserved: 0,
     };
     // An order adopted before and since forgotten by id may still be kept as ended: one record per id.
     this.orders.delete(o.clientOrderId);
@@ -1658,7 +1662,7 @@ export class ExecutorActor {
     for (const [id, o] of orders.endedEntries()) {
       if (orders.size <= RETAINED_ORDERS) break;
       if (!sweep && looked++ >= 4 * COMPACT_BATCH) break;
-      if (!isOpen(o) && !this.ledger.get(id)) {
+      if (!isOpen(o) && o.reserved === 0) {
         orders.delete(id);
         if (o.orderId && this.byOrderId.get(o.orderId) === o) {
           this.byOrderId.delete(o.orderId);
@@ -1679,8 +1683,9 @@ export class ExecutorActor {
     else this.open.delete(o);
     this.orders.update(o, open);
     const shares = isOpen(o) ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
-    if (o.side === "SELL") this.ledger.set(o.clientOrderId, o.tokenId, shares);
-    else this.ledger.set(o.clientOrderId, "COLLATERAL", buyCost(o.price, shares));
+    const amount = o.side === "SELL" ? shares : buyCost(o.price, shares);
+    this.ledger.set(o.clientOrderId, o.side === "SELL" ? o.tokenId : "COLLATERAL", amount);
+    o.reserved = Math.max(0, amount);
   }
 
   private position(t: TokenId): Position {
@@ -1750,7 +1755,7 @@ export class ExecutorActor {
       matchedSize: Math.max(o.matchedFills, o.matchedEvents) as Size,
       state: o.state,
       createdAt: o.createdAt,
-      reserved: this.ledger.get(o.clientOrderId)?.amount ?? 0,
+      reserved: o.reserved,
     };
   }
 
@@ -1817,6 +1822,8 @@ export class ExecutorActor {
     for (const o of this.orders.list()) {
       if (o.matchedFills < 0 || o.matchedEvents < 0) problems.push(`negative matched on ${o.clientOrderId}`);
       if (o.orderId && this.byOrderId.get(o.orderId) !== o && isOpen(o)) problems.push(`order id index broken for ${o.clientOrderId}`);
+      if (o.reserved !== (this.ledger.get(o.clientOrderId)?.amount ?? 0))
+        problems.push(`order ${o.clientOrderId} holds ${o.reserved}, the ledger ${this.ledger.get(o.clientOrderId)?.amount ?? 0}`);
     }
     return problems;
   }
