@@ -283,6 +283,18 @@ export class ExecutorActor {
   private currentMode: ExecutorMode = "RUNNING";
   private modeSince: number;
   private readonly workingScratch: WorkingOrder[] = [];
+  /** What `scanOpen` found for the market of the current pass (reused). */
+  private readonly scan = {
+    reusableYesSell: 0,
+    reusableNoSell: 0,
+    reusableBuyCollateral: 0,
+    lockedYesBuy: 0,
+    lockedNoBuy: 0,
+    lockedNotional: 0,
+    openBuyYes: 0,
+    openBuyNo: 0,
+    notional: 0,
+  };
   /** Scratch inputs of the Planner and the Reconciler, reused by every pass (see `applyMarket`). */
   private readonly planIn: PlanScratch;
   private readonly reconcileIn: Mutable<ReconcileInput>;
@@ -516,7 +528,7 @@ export class ExecutorActor {
     const placeAllowed = this.placeAllowed(m, mode === "RUNNING", now);
     m.lastPlaceAllowed = placeAllowed;
     if (mode === "STOP" || mode === "RESYNC") return;
-    const working = this.workingOf(m.info.conditionId);
+    const working = this.scanOpen(m);
     if (!m.intent && working.length === 0) return;
     // A closed or inactive market is pulled whatever the strategy says.
     const tradable = m.info.active && !m.info.closed;
@@ -578,30 +590,7 @@ export class ExecutorActor {
 
   private planMarket(m: MarketState, intent: DesiredQuoteSet): PlanResult {
     const { yes, no } = m.info;
-    const cid = m.info.conditionId;
-    let lockedYesBuy = 0;
-    let lockedNoBuy = 0;
-    let lockedNotional = 0;
-    let reusableYesSell = 0;
-    let reusableNoSell = 0;
-    let reusableBuyCollateral = 0;
-    for (const o of this.open) {
-      const reserved = o.reserved;
-      if (reserved === 0) continue;
-      // Every open order of this market is reusable for planning: the Reconciler keeps it, or waits for
-      // its cancel ACK before using what it holds (laws G, H). Hard caps are checked on the worst case there.
-      if (o.conditionId === cid) {
-        if (o.side === "SELL") {
-          if (o.tokenId === yes.tokenId) reusableYesSell += reserved;
-          else reusableNoSell += reserved;
-        } else reusableBuyCollateral += reserved;
-        continue;
-      }
-      const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
-      lockedNotional += buyCost(o.price, remaining);
-      if (o.side === "BUY" && o.tokenId === yes.tokenId) lockedYesBuy += remaining;
-      if (o.side === "BUY" && o.tokenId === no.tokenId) lockedNoBuy += remaining;
-    }
+    const { reusableYesSell, reusableNoSell, reusableBuyCollateral, lockedYesBuy, lockedNoBuy, lockedNotional } = this.scan;
     // One reused input (the planner is pure and keeps nothing of it): no allocation per pass.
     const pin = this.planIn;
     pin.intent = intent;
@@ -679,17 +668,7 @@ export class ExecutorActor {
     const { limits } = this.config;
     const yes = m.info.yes.tokenId;
     const no = m.info.no.tokenId;
-    let openBuyYes = 0;
-    let openBuyNo = 0;
-    let notional = 0;
-    for (const o of this.open) {
-      const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
-      notional += buyCost(o.price, remaining);
-      if (o.side === "BUY") {
-        if (o.tokenId === yes) openBuyYes += remaining;
-        else if (o.tokenId === no) openBuyNo += remaining;
-      }
-    }
+    const { openBuyYes, openBuyNo, notional } = this.scan;
     // Reused per pass (the Reconciler keeps nothing of it once it returns).
     // (Map.clear would allocate a new table: the two keys are overwritten instead; other markets'
     // tokens left in the maps are never read for this market's orders.)
@@ -1735,10 +1714,52 @@ export class ExecutorActor {
 
   /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
   /** The market's open orders, in a scratch array reused by every pass (valid until the next call). */
-  private workingOf(conditionId: ConditionId): WorkingOrder[] {
+  /**
+   * One walk over the open orders for a market's pass: its working orders (the returned reused list)
+   * and, in `scan`, what the Planner and the budget read (the three used to walk the orders each).
+   */
+  private scanOpen(m: MarketState): WorkingOrder[] {
     const out = this.workingScratch;
     while (out.length > 0) out.pop();
-    for (const o of this.open) if (o.conditionId === conditionId) out.push(o);
+    const cid = m.info.conditionId;
+    const yes = m.info.yes.tokenId;
+    const no = m.info.no.tokenId;
+    const a = this.scan;
+    a.reusableYesSell = 0;
+    a.reusableNoSell = 0;
+    a.reusableBuyCollateral = 0;
+    a.lockedYesBuy = 0;
+    a.lockedNoBuy = 0;
+    a.lockedNotional = 0;
+    a.openBuyYes = 0;
+    a.openBuyNo = 0;
+    a.notional = 0;
+    for (const o of this.open) {
+      const remaining = Math.max(0, o.originalSize - Math.max(o.matchedFills, o.matchedEvents));
+      const cost = buyCost(o.price, remaining);
+      // Budget: every open order counted as if it all fills (worst case; nothing released before ACK).
+      a.notional += cost;
+      if (o.side === "BUY") {
+        if (o.tokenId === yes) a.openBuyYes += remaining;
+        else if (o.tokenId === no) a.openBuyNo += remaining;
+      }
+      if (o.conditionId === cid) out.push(o);
+      // Planner: what open orders hold. Every open order of this market is reusable for planning: the
+      // Reconciler keeps it, or waits for its cancel ACK before using what it holds (laws G, H). Hard
+      // caps are checked on the worst case there. Other markets' orders lock what they may still buy.
+      const reserved = o.reserved;
+      if (reserved === 0) continue;
+      if (o.conditionId === cid) {
+        if (o.side === "SELL") {
+          if (o.tokenId === yes) a.reusableYesSell += reserved;
+          else a.reusableNoSell += reserved;
+        } else a.reusableBuyCollateral += reserved;
+        continue;
+      }
+      a.lockedNotional += cost;
+      if (o.side === "BUY" && o.tokenId === yes) a.lockedYesBuy += remaining;
+      if (o.side === "BUY" && o.tokenId === no) a.lockedNoBuy += remaining;
+    }
     return out;
   }
 
