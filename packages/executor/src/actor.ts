@@ -283,6 +283,12 @@ export class ExecutorActor {
   private currentMode: ExecutorMode = "RUNNING";
   private modeSince: number;
   private readonly workingScratch: WorkingOrder[] = [];
+  /**
+   * Whether anything `checkRisk` reads may have changed since it last ran: a handled message (fills,
+   * acks, controls, timers), a submitted action (open orders) or a new fair value (marks). An intent
+   * with the same fair value and levels, the usual tick that leaves the top of book alone, skips it.
+   */
+  private riskInputsChanged = true;
   /** What `scanOpen` found for the market of the current pass (reused). */
   private readonly scan = {
     reusableYesSell: 0,
@@ -424,6 +430,7 @@ export class ExecutorActor {
 
   private handle(msg: ExecutorMessage): void {
     this.stats_.messages++;
+    this.riskInputsChanged = true;
     try {
       switch (msg.kind) {
         case "user":
@@ -471,6 +478,8 @@ export class ExecutorActor {
       const prev = m.intent;
       m.intent = next;
       m.slot = undefined;
+      // NaN never equals itself: an invalid fair value is always re-checked.
+      if (prev === undefined || prev.fairValue !== next.fairValue) this.riskInputsChanged = true;
       if (prev === undefined || next.seq !== prev.seq) {
         this.stats_.intentChanges++;
         // The venue's rejects were for the previous intent: the new one may try those orders again.
@@ -489,7 +498,10 @@ export class ExecutorActor {
       }
     }
     try {
-      this.checkRisk();
+      if (this.riskInputsChanged) {
+        this.riskInputsChanged = false;
+        this.checkRisk();
+      }
     } catch (error) {
       this.anomaly("internal_error", error instanceof Error ? (error.stack ?? error.message) : String(error));
       this.enterStop("internal_error", false);
@@ -691,6 +703,7 @@ export class ExecutorActor {
   // Actions
 
   private submit(action: GatewayAction): void {
+    this.riskInputsChanged = true;
     this.pendingActions.set(action.actionId, action);
     this.stats_.actions[action.kind]++;
     if (this.journaling) this.record({ type: "action", action });

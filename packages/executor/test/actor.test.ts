@@ -178,6 +178,20 @@ describe("ExecutorActor: modes", () => {
     expect(h.actor.snapshot().stopReason).toBe("risk:max_loss");
   });
 
+  it("max loss: a new fair value alone (same levels, nothing else changed) is risk-checked", () => {
+    const h = new Harness({ collateral: 100 * SH, config: { limits: { maxLoss: (5 * SH) as never } } });
+    h.intent(1, [[5000, 20 * SH]], [], 5000);
+    pump(h);
+    h.venue.fill(0, 1);
+    deliverAllUser(h);
+    pump(h);
+    h.intent(2, [[5000, 20 * SH]], [], 5000); // same levels, same mark: nothing to check
+    expect(h.actor.mode()).toBe("RUNNING");
+    h.intent(3, [[5000, 20 * SH]], [], 1000); // same levels, the mark drops to 0.10: −8 < −5
+    expect(h.actor.mode()).toBe("STOP");
+    expect(h.actor.snapshot().stopReason).toBe("risk:max_loss");
+  });
+
   it("balance reject ⇒ COOLDOWN (no PLACE) and a resync; cooldown ends on the injected clock", () => {
     const h = new Harness({ collateral: 100 * SH });
     h.venue.collateral = 1 * SH; // the venue knows less than we think
