@@ -600,6 +600,7 @@ export class ExecutorActor {
     }
   }
 
+  /** The plan for the market's intent; reads `scan`, filled by `scanOpen` earlier in the same pass. */
   private planMarket(m: MarketState, intent: DesiredQuoteSet): PlanResult {
     const { yes, no } = m.info;
     const { reusableYesSell, reusableNoSell, reusableBuyCollateral, lockedYesBuy, lockedNoBuy, lockedNotional } = this.scan;
@@ -675,7 +676,7 @@ export class ExecutorActor {
     out.reserved = Math.max(0, reserved) as Size;
   }
 
-  /** Worst-case room: every open order counted as if it all fills; nothing released before ACK. */
+  /** Worst-case room: every open order counted as if it all fills; nothing released before ACK. Reads `scan` (see `scanOpen`). */
   private budget(m: MarketState): PlaceBudget {
     const { limits } = this.config;
     const yes = m.info.yes.tokenId;
@@ -1674,7 +1675,7 @@ export class ExecutorActor {
     if (open) this.open.add(o);
     else this.open.delete(o);
     this.orders.update(o, open);
-    const shares = isOpen(o) ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
+    const shares = open ? Math.max(0, o.originalSize - o.matchedFills) : Math.max(0, o.matchedEvents - o.matchedFills);
     const amount = o.side === "SELL" ? shares : buyCost(o.price, shares);
     this.ledger.set(o.clientOrderId, o.side === "SELL" ? o.tokenId : "COLLATERAL", amount);
     o.reserved = Math.max(0, amount);
@@ -1725,11 +1726,10 @@ export class ExecutorActor {
     this.tokenMarket.set(info.no.tokenId, m);
   }
 
-  /** This market's open orders; the records themselves (read-only to the Reconciler), no copies on the hot path. */
-  /** The market's open orders, in a scratch array reused by every pass (valid until the next call). */
   /**
-   * One walk over the open orders for a market's pass: its working orders (the returned reused list)
-   * and, in `scan`, what the Planner and the budget read (the three used to walk the orders each).
+   * One walk over the open orders for a market's pass: its working orders (the records themselves,
+   * read-only to the Reconciler, in a scratch list valid until the next call) and, in `scan`, what
+   * `planMarket` and `budget` read next in the same pass.
    */
   private scanOpen(m: MarketState): WorkingOrder[] {
     const out = this.workingScratch;
