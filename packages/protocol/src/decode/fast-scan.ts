@@ -362,9 +362,9 @@ function str(b: Buffer, s: number, e: number): string {
  * Asset ids repeat on every frame of a market, so the decoder hands out one string per id instead of
  * a new substring each time: consumers' map lookups by asset id (the book store's, per change) reuse
  * the hash V8 keeps in the string; hashing a fresh 77-digit id there was the largest single cost of a
- * book update. (Condition ids are not looked up per frame: they stay plain substrings.) Direct-mapped and bounded (`ID_SLOTS` strings, each its own copy, never a
- * view of a frame: ≤ ~2 MB); a slot holding another id is simply replaced. Returns an equal string
- * either way.
+ * book update. (Condition ids are not looked up per frame: they stay plain substrings.)
+ * Direct-mapped and bounded (`ID_SLOTS` strings, each its own copy, never a view of a frame: ≤ ~2 MB);
+ * a slot holding another id is simply replaced. Returns an equal string either way.
  */
 const ID_SLOTS = 16_384;
 const ID_MIN_BYTES = 8;
