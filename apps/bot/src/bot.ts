@@ -45,7 +45,7 @@ import {
 } from "@mm/types";
 import type { VenueSimHandle } from "@mm/venue-sim";
 import type { Logger } from "pino";
-import type { BotConfig } from "./config.js";
+import { type BotConfig, bandsOptions } from "./config.js";
 import type { LiveCredentials, LiveSignatureType } from "./credentials.js";
 import { DryRunGateway } from "./dry-run-gateway.js";
 import type { HealthComponent } from "./http-server.js";
@@ -426,10 +426,7 @@ export class Bot {
   private makeStrategy(): Strategy {
     const s = this.config.strategy;
     const levelSizes = Array.from({ length: s.levels }, () => Math.round(s.quoteSize * 1_000_000) as Size);
-    if (s.kind === "bands")
-      return makeBandsStrategy({
-        bands: levelSizes.map((size, i) => ({ distance: s.minHalfSpread * (i + 1), size })),
-      });
+    if (s.kind === "bands") return makeBandsStrategy(bandsOptions(s));
     return makeReferenceStrategy({
       contract: { kind: "up", symbol: this.config.reference.symbol },
       levelSizes,

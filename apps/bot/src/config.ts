@@ -5,6 +5,8 @@
  * only (see credentials.ts) so the config can be logged and written into summaries safely.
  */
 import { readFileSync } from "node:fs";
+import { type BandsStrategyConfig, DEFAULT_BANDS_STRATEGY_CONFIG, validateBandsStrategyConfig } from "@mm/strategy";
+import type { Size } from "@mm/types";
 import { z } from "zod";
 
 const positiveInt = z.number().int().positive();
@@ -52,6 +54,11 @@ export const ConfigSchema = z
         minHalfSpread: positiveInt.max(5_000).default(100),
         /** Inventory risk aversion (Avellaneda–Stoikov gamma). */
         riskAversion: nonNegative.default(0.1),
+        /**
+         * `bands` only: keep quoting around the last center while the mid moves less than this, in price
+         * units (0 requotes on every move). Must stay below minHalfSpread − the bands' max skew (50).
+         */
+        requoteTolerance: z.number().int().min(0).max(5_000).default(0),
         /** Debounce of strategy re-evaluation after cache changes, ms. */
         debounceMs: nonNegative.max(10_000).default(50),
       })
@@ -214,11 +221,27 @@ export function loadConfig(sources: ConfigSources): Readonly<BotConfig> {
       const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
       problems.push(`${path}: ${issue.message}`);
     }
-  } else if (parsed.data.mode === "live" && !sources.liveFlag) {
-    problems.push("mode: live trading requires the explicit --live flag on the command line");
+  } else {
+    if (parsed.data.mode === "live" && !sources.liveFlag)
+      problems.push("mode: live trading requires the explicit --live flag on the command line");
+    const s = parsed.data.strategy;
+    if (s.kind === "bands")
+      for (const p of validateBandsStrategyConfig({ ...DEFAULT_BANDS_STRATEGY_CONFIG, ...bandsOptions(s) }))
+        problems.push(`strategy: ${p}`);
+    // Not silently ignored: the reference strategy has no requote tolerance.
+    else if (s.requoteTolerance !== 0) problems.push("strategy.requoteTolerance: only the bands strategy has one");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
+}
+
+/** The bands strategy's options from the bot's `strategy` section: level i at (i + 1) × minHalfSpread. */
+export function bandsOptions(s: BotConfig["strategy"]): Partial<BandsStrategyConfig> {
+  const size = Math.round(s.quoteSize * 1_000_000) as Size;
+  return {
+    bands: Array.from({ length: s.levels }, (_, i) => ({ distance: s.minHalfSpread * (i + 1), size })),
+    requoteTolerance: s.requoteTolerance,
+  };
 }
 
 /** Reads and parses a JSON config file with a clear error. */

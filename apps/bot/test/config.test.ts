@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configFromEnv, loadConfig, readConfigFile } from "../src/config.js";
+import { makeBandsStrategy } from "@mm/strategy";
+import { bandsOptions, ConfigError, configFromEnv, loadConfig, readConfigFile } from "../src/config.js";
 
 describe("bot configuration", () => {
   it("defaults to sim mode with every field filled, and is deeply frozen", () => {
@@ -50,6 +51,25 @@ describe("bot configuration", () => {
     expect(() => loadConfig({ env: { MM_MODE: "live" } })).toThrow(/requires the explicit --live flag/);
     expect(() => loadConfig({ file: { mode: "live" } })).toThrow(ConfigError);
     expect(loadConfig({ flags: { mode: "live" }, liveFlag: true }).mode).toBe("live");
+  });
+
+  it("checks the bands strategy it will build: a requote tolerance must leave the skew room below the first band", () => {
+    const bands = (strategy: Record<string, unknown>) => loadConfig({ flags: { strategy: { kind: "bands", ...strategy } } });
+    const ok = bands({ minHalfSpread: 200, levels: 3, requoteTolerance: 100 });
+    expect(makeBandsStrategy(bandsOptions(ok.strategy)).config).toMatchObject({
+      requoteTolerance: 100,
+      bands: [{ distance: 200 }, { distance: 400 }, { distance: 600 }],
+    });
+    expect(bands({}).strategy.requoteTolerance).toBe(0);
+    // 100 + the default max skew (50) reaches the first band at 100: refused at load, not at start-up.
+    expect(() => bands({ minHalfSpread: 100, requoteTolerance: 100 })).toThrow(
+      /strategy: requoteTolerance \+ maxSkew must be below the first band's distance/,
+    );
+    expect(() => bands({ requoteTolerance: -1 })).toThrow(/strategy\.requoteTolerance/);
+    // The reference strategy has none: refused rather than ignored.
+    expect(() => loadConfig({ flags: { strategy: { kind: "reference", requoteTolerance: 10 } } })).toThrow(
+      /strategy\.requoteTolerance: only the bands strategy has one/,
+    );
   });
 
   it("parses env values as JSON when they are JSON, strings otherwise", () => {

@@ -8,6 +8,11 @@
  * The mid is the book's, which includes our own resting quotes; keeping maxSkew below the first
  * band's distance (enforced by validation) keeps the skew from walking the mid away by itself.
  * No mid (a side empty), a book wider than `maxBookSpread`, a crossed, stale or untrusted book ⇒ pull.
+ *
+ * With `requoteTolerance`, a strategy instance keeps quoting around its last center while the new
+ * center stays within that distance of it: small moves then cost no cancel/replace (queue position
+ * kept, fewer requests against the rate limits). Validation keeps tolerance + maxSkew below the first
+ * band's distance, so a held bid stays below the mid and a held ask above it (never crossing).
  */
 import { type DesiredQuoteSet, PRICE_SCALE, type Size, type TickSize } from "@mm/types";
 import { formatAge, readYesSpaceBook } from "./book-state.js";
@@ -38,6 +43,12 @@ export interface BandsStrategyConfig {
   readonly bookStaleAfterMs: number;
   /** Pull this long before `endTime` when the market has one, ms. */
   readonly pullBeforeExpiryMs: number;
+  /**
+   * Keep the last quoted center while the new center is within this distance of it (price units,
+   * ≥ 0; 0 requotes on every move). tolerance + maxSkew must be below the first band's distance.
+   * Only a strategy instance (`makeBandsStrategy`) remembers a center; `computeBandsQuote` has none.
+   */
+  readonly requoteTolerance: number;
 }
 
 export const DEFAULT_BANDS_STRATEGY_CONFIG: BandsStrategyConfig = {
@@ -55,6 +66,7 @@ export const DEFAULT_BANDS_STRATEGY_CONFIG: BandsStrategyConfig = {
   maxPrice: 9900,
   bookStaleAfterMs: 120_000,
   pullBeforeExpiryMs: 60_000,
+  requoteTolerance: 0,
 };
 
 export function validateBandsStrategyConfig(c: BandsStrategyConfig): string[] {
@@ -79,6 +91,9 @@ export function validateBandsStrategyConfig(c: BandsStrategyConfig): string[] {
     p.push(`maxPrice must be in (minPrice, ${PRICE_SCALE})`);
   if (!(Number.isFinite(c.bookStaleAfterMs) && c.bookStaleAfterMs >= 0)) p.push("bookStaleAfterMs must be ≥ 0");
   if (!(Number.isFinite(c.pullBeforeExpiryMs) && c.pullBeforeExpiryMs >= 0)) p.push("pullBeforeExpiryMs must be ≥ 0");
+  if (!(Number.isFinite(c.requoteTolerance) && c.requoteTolerance >= 0)) p.push("requoteTolerance must be ≥ 0");
+  else if (first !== undefined && Number.isFinite(c.maxSkew) && !(c.requoteTolerance + c.maxSkew < first.distance))
+    p.push("requoteTolerance + maxSkew must be below the first band's distance (a held quote must not reach the mid)");
   return p;
 }
 
@@ -100,6 +115,9 @@ interface LadderMemo {
   askTop: number | undefined;
   tick: number;
   ladder: Ladder | undefined;
+  /** The center the last quote was built around (`requoteTolerance`); undefined after a pull. */
+  anchor: number | undefined;
+  anchorTick: number;
 }
 
 function memoLadder(
@@ -120,6 +138,16 @@ function memoLadder(
   memo.tick = tick;
   memo.ladder = ladder;
   return ladder;
+}
+
+/** The center to quote around: the last one while `center` is within `tolerance` of it on the same tick, else `center` (remembered). */
+function heldCenter(memo: LadderMemo | undefined, center: number, tick: TickSize, tolerance: number): number {
+  if (memo === undefined || tolerance <= 0) return center;
+  const anchor = memo.anchor;
+  if (anchor !== undefined && memo.anchorTick === tick && Math.abs(center - anchor) <= tolerance) return anchor;
+  memo.anchor = center;
+  memo.anchorTick = tick;
+  return center;
 }
 
 const ladderLevels = (c: BandsStrategyConfig): LadderLevel[] => c.bands.map((b) => ({ offset: b.distance, size: b.size }));
@@ -154,7 +182,7 @@ function bandsQuote(
 
   const raw = exposure * c.linearSkewPerShare;
   const skew = Math.min(c.maxSkew, Math.max(-c.maxSkew, raw));
-  const center = mid - skew;
+  const center = heldCenter(memo, mid - skew, book.tick, c.requoteTolerance);
   const withholdBids = exposure >= c.maxLongShares;
   const withholdAsks = -exposure >= c.maxShortShares;
   const ladder = memoLadder(memo, withholdBids ? undefined : center, withholdAsks ? undefined : center, book.tick, levels, c);
@@ -181,6 +209,12 @@ export function makeBandsStrategy(options: Partial<BandsStrategyConfig> = {}): S
   const problems = validateBandsStrategyConfig(config);
   if (problems.length > 0) throw new RangeError(`invalid bands strategy config: ${problems.join("; ")}`);
   const levels = ladderLevels(config);
-  const memo: LadderMemo = { bidTop: undefined, askTop: undefined, tick: 0, ladder: undefined };
-  return { name: "bands", config, quote: (inputs) => bandsQuote(inputs, config, levels, memo) };
+  const memo: LadderMemo = { bidTop: undefined, askTop: undefined, tick: 0, ladder: undefined, anchor: undefined, anchorTick: 0 };
+  const quote = (inputs: StrategyInputs): DesiredQuoteSet => {
+    const set = bandsQuote(inputs, config, levels, memo);
+    // After a pull (an empty set) the next quote starts from the then-current center.
+    if (set.bids.length === 0 && set.asks.length === 0) memo.anchor = undefined;
+    return set;
+  };
+  return { name: "bands", config, quote };
 }

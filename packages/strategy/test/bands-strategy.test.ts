@@ -80,4 +80,59 @@ describe("bands strategy", () => {
     ).toThrow(/bands\[1\]\.distance.*bands\[1\]\.size.*maxSkew/);
     expect(makeBandsStrategy().referenceSymbol).toBeUndefined();
   });
+
+  describe("requoteTolerance", () => {
+    // Bands 100/200/300 on a 0.0001 tick, no skew: bids are center − 100 …, asks center + 100 ….
+    const held = (requoteTolerance: number) => makeBandsStrategy({ maxSkew: 0, requoteTolerance });
+    const at = (bookBid: number | undefined, bookAsk: number | undefined, seq: number) =>
+      scenario({ refMid: undefined, bookBid, bookAsk, tick: 1, seq });
+
+    it("keeps the last center while the mid stays within the tolerance, then requotes around the new mid", () => {
+      const s = held(60);
+      const first = s.quote(at(4500, 4700, 1));
+      expect(first.bids[0]?.price).toBe(4500);
+      // Mid 4600 → 4650: 50 ≤ 60, same quotes (the very same level arrays), fair value still the live mid.
+      const moved = s.quote(at(4550, 4750, 2));
+      expect(moved.bids).toBe(first.bids);
+      expect(moved.asks).toBe(first.asks);
+      expect(moved.fairValue).toBe(4650);
+      // 4600 → 4670 is beyond 60 from the held center: requote around 4670, which becomes the new anchor.
+      const beyond = s.quote(at(4570, 4770, 3));
+      expect(beyond.bids.map((l) => l.price)).toEqual([4570, 4470, 4370]);
+      expect(beyond.asks.map((l) => l.price)).toEqual([4770, 4870, 4970]);
+      // Measured from the new anchor (4670), not from the first one.
+      expect(s.quote(at(4520, 4720, 4)).bids).toBe(beyond.bids);
+    });
+
+    it("0 requotes on every move (the default)", () => {
+      const s = makeBandsStrategy({ maxSkew: 0 });
+      expect(s.config.requoteTolerance).toBe(0);
+      s.quote(at(4500, 4700, 1));
+      expect(s.quote(at(4510, 4710, 2)).bids[0]?.price).toBe(4510);
+    });
+
+    it("forgets the held center after a pull", () => {
+      const s = held(60);
+      s.quote(at(4500, 4700, 1));
+      expect(s.quote(at(4500, undefined, 2)).reason.code).toBe("pulled_no_mid");
+      // Within 60 of the old center, but the book came back: quote the live mid.
+      expect(s.quote(at(4540, 4740, 3)).bids[0]?.price).toBe(4540);
+    });
+
+    it("requotes on a tick-size change even within the tolerance", () => {
+      const s = held(60);
+      s.quote(at(4500, 4700, 1));
+      const coarser = s.quote(scenario({ refMid: undefined, bookBid: 4500, bookAsk: 4720, tick: 10, seq: 2 }));
+      // Center 4610 on the 0.001 grid, not the held 4600.
+      expect(coarser.bids[0]?.price).toBe(4510);
+      expect(coarser.asks[0]?.price).toBe(4710);
+    });
+
+    it("rejects a tolerance that would let a held quote reach the mid", () => {
+      expect(() => makeBandsStrategy({ requoteTolerance: 60 })).toThrow(/requoteTolerance \+ maxSkew/);
+      expect(() => makeBandsStrategy({ requoteTolerance: -1 })).toThrow(/requoteTolerance must be ≥ 0/);
+      expect(() => makeBandsStrategy({ requoteTolerance: Number.NaN })).toThrow(/requoteTolerance must be ≥ 0/);
+      expect(makeBandsStrategy({ requoteTolerance: 49 }).config.requoteTolerance).toBe(49);
+    });
+  });
 });

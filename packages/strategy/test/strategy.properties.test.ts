@@ -5,6 +5,7 @@ import {
   computeBandsQuote,
   computeReferenceQuote,
   type ContractSpec,
+  makeBandsStrategy,
   DEFAULT_BANDS_STRATEGY_CONFIG,
   type ReferenceStrategyConfig,
   resolveReferenceStrategyConfig,
@@ -248,6 +249,62 @@ describe("bands strategy properties", () => {
         expect(bestAsk(b)).toBeLessThanOrEqual(bestAsk(a));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("with a requote tolerance, every quote over a random walk of books stays strictly on its side of the live mid and within the tolerance of a fresh quote", () => {
+    const walkArb = fc.array(
+      fc.record({
+        step: fc.integer({ min: -150, max: 150 }),
+        half: fc.integer({ min: 1, max: 300 }),
+        exposure: fc.double({ min: -2000, max: 2000, noNaN: true }),
+        pull: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+      }),
+      { minLength: 1, maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(
+        bandsArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        walkArb,
+        tickArb,
+        (bands, skewShare, share, walk, tick) => {
+          const first = bands.bands[0]!.distance;
+          // Any split of the first band between skew and tolerance that validation allows (sum below it).
+          const maxSkew = Math.floor((first - 1) * skewShare);
+          const requoteTolerance = Math.max(0, first - maxSkew - 1) * share;
+          const c = { ...bands, maxSkew };
+          const s = makeBandsStrategy({ ...c, requoteTolerance });
+          let center = 5000;
+          walk.forEach((w, i) => {
+            center = Math.min(8000, Math.max(2000, center + w.step));
+            const inputs = scenario({
+              refMid: undefined,
+              bookBid: center - w.half,
+              bookAsk: w.pull ? undefined : center + w.half,
+              tick,
+              exposure: w.exposure,
+              seq: i + 1,
+            });
+            const set = s.quote(inputs);
+            const fresh = computeBandsQuote(inputs, c);
+            expect(validateDesiredQuoteSet(set)).toEqual([]);
+            expect(set.reason.code).toBe(fresh.reason.code);
+            expect(set.fairValue).toBe(fresh.fairValue);
+            if (isPull(set)) return;
+            const mid = set.fairValue!;
+            for (const l of set.bids) expect(l.price).toBeLessThan(mid);
+            for (const l of set.asks) expect(l.price).toBeGreaterThan(mid);
+            // Held quotes are at most the tolerance (plus one tick of rounding) from a fresh quote.
+            if (set.bids.length > 0 && fresh.bids.length > 0)
+              expect(Math.abs(bestBid(set) - bestBid(fresh))).toBeLessThanOrEqual(requoteTolerance + tick);
+            if (set.asks.length > 0 && fresh.asks.length > 0)
+              expect(Math.abs(bestAsk(set) - bestAsk(fresh))).toBeLessThanOrEqual(requoteTolerance + tick);
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
