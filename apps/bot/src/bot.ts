@@ -425,8 +425,8 @@ export class Bot {
 
   private makeStrategy(): Strategy {
     const s = this.config.strategy;
-    const levelSizes = Array.from({ length: s.levels }, () => Math.round(s.quoteSize * 1_000_000) as Size);
     if (s.kind === "bands") return makeBandsStrategy(bandsOptions(s));
+    const levelSizes = Array.from({ length: s.levels }, () => Math.round(s.quoteSize * 1_000_000) as Size);
     return makeReferenceStrategy({
       contract: { kind: "up", symbol: this.config.reference.symbol },
       levelSizes,

@@ -6,7 +6,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { inspect } from "node:util";
 import { orderDomainFor, orderV2FromWire, verifyPoly1271Signature, WireSignedOrderV2Schema } from "@mm/protocol";
 import { type SignedOrderCheck, startVenueSim, TEST_ADDRESS, TEST_PRIVATE_KEY, type VenueSimHandle } from "@mm/venue-sim";
@@ -15,7 +14,7 @@ import { loadConfig } from "../src/config.js";
 import { CredentialsError, loadLiveCredentials } from "../src/credentials.js";
 import { run } from "../src/run.js";
 import { VenueRest } from "../src/venue-rest.js";
-import { tempDir } from "./helpers.js";
+import { sink, tempDir } from "./helpers.js";
 
 // Hardhat's first test key (public test vector) and its address.
 const PK = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -124,17 +123,6 @@ const sims: VenueSimHandle[] = [];
 afterEach(async () => {
   for (const sim of sims.splice(0)) await sim.stop();
 });
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _e, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join("") };
-}
 
 describe("live mode with a deposit wallet (simulator on loopback, CLOB V2)", () => {
   it("POLY_SIGNATURE_TYPE=3 + POLY_FUNDER: type-3 V2 orders accepted by the venue, balances match, no secret in the log", async () => {

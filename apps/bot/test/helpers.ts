@@ -34,7 +34,8 @@ export interface Captured {
   text(): string;
 }
 
-export function captureLogger(secrets: readonly string[] = [], level = "info"): Captured {
+/** A stream that keeps what is written to it (a stand-in for stdout/stderr or a log destination). */
+export function sink(): { stream: Writable & { isTTY?: boolean }; lines: string[]; text: () => string } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -42,7 +43,12 @@ export function captureLogger(secrets: readonly string[] = [], level = "info"): 
       cb();
     },
   });
-  return { lines, logger: createLogger({ level, secrets, destination: stream }), text: () => lines.join("") };
+  return { stream, lines, text: () => lines.join("") };
+}
+
+export function captureLogger(secrets: readonly string[] = [], level = "info"): Captured {
+  const { stream, lines, text } = sink();
+  return { lines, logger: createLogger({ level, secrets, destination: stream }), text };
 }
 
 export async function waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {

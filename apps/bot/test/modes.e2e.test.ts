@@ -4,24 +4,12 @@
  * Binance, with every log line grepped for secrets; dry-run submits nothing.
  */
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { deriveCredentials, startVenueSim, TEST_ADDRESS, TEST_PRIVATE_KEY, type VenueSimHandle } from "@mm/venue-sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bot } from "../src/bot.js";
 import { parseCliArgs } from "../src/cli-args.js";
 import { run } from "../src/run.js";
-import { captureLogger, fastSimConfig, shutdownBot, tempDir, waitFor } from "./helpers.js";
-
-function sink(): { stream: Writable & { isTTY?: boolean }; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _e, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => chunks.join("") };
-}
+import { captureLogger, fastSimConfig, shutdownBot, sink, tempDir, waitFor } from "./helpers.js";
 
 const sims: VenueSimHandle[] = [];
 afterEach(async () => {
